@@ -1,0 +1,182 @@
+"""Numerical gradient checking: the one checker used by students, hidden tests and the book.
+
+A layer is a pair ``forward(*inputs) -> (*outputs, cache)`` and
+``backward(*douts, cache) -> grads`` with one gradient per input, in the order of the inputs.
+For a fixed upstream gradient ``dout`` the backward pass must return the gradient of the
+scalar ``L(inputs) = sum(dout * forward(inputs))``. We estimate that gradient by central
+differences in float64 and compare it with the analytic one by a norm-wise relative error.
+
+Two estimates are offered:
+
+- ``full``: every entry of the gradient, ``(L(x + h e_i) - L(x - h e_i)) / 2h``. It costs
+  two forward passes per entry, so it is for small arrays.
+- ``directional``: for a random direction ``u``, the number ``<grad L, u>`` (a vector-Jacobian
+  product ``v^T J u`` with ``v = dout``) against ``(L(x + h u) - L(x - h u)) / 2h``. It costs two
+  forward passes per direction whatever the size of ``x``, and a wrong gradient almost surely
+  fails it (the error would have to be orthogonal to a random direction).
+"""
+
+import numpy as np
+
+FULL_CHECK_MAX_SIZE = 400  # arrays up to this many entries get a full check under "auto"
+
+
+def rel_error(a, b):
+    """Norm-wise relative error ||a - b|| / (||a|| + ||b||), 0 when both are zero.
+
+    Inputs:
+    - a, b: arrays of the same shape (or numbers)
+    Returns:
+    - a float in [0, 1]; about 1e-9 or less for a correct float64 gradient
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    if scale == 0.0:
+        return 0.0
+    return float(np.linalg.norm(a - b) / scale)
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Gradient of a scalar function by central differences, entry by entry.
+
+    Inputs:
+    - f: function of no arguments returning a float; it must read x (changed in place here)
+    - x: float64 array that f depends on; restored before returning
+    - h: step size
+    Returns:
+    - grad: array of the shape of x
+    """
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        f_plus = f()
+        x[i] = old - h
+        f_minus = f()
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def directional_derivative(f, x, u, h=1e-5):
+    """Derivative of a scalar function along direction u by central differences.
+
+    Inputs:
+    - f: function of no arguments returning a float; it must read x (changed in place here)
+    - x: float64 array that f depends on; restored before returning
+    - u: direction, an array of the shape of x
+    - h: step size
+    Returns:
+    - a float, approximately <grad f(x), u>
+    """
+    old = x.copy()
+    x[...] = old + h * u
+    f_plus = f()
+    x[...] = old - h * u
+    f_minus = f()
+    x[...] = old
+    return (f_plus - f_minus) / (2 * h)
+
+
+def gradient_error(f, x, grad, method="auto", rng=None, h=1e-5, directions=2):
+    """Relative error between an analytic gradient and a numerical one.
+
+    Inputs:
+    - f: function of no arguments returning a float; it must read x
+    - x: float64 array that f depends on (changed in place during the check, then restored)
+    - grad: the analytic gradient of f with respect to x, the shape of x
+    - method: "full", "directional" or "auto" (full for small arrays)
+    - rng: numpy Generator for the directions (default: seed 0)
+    - h: step size
+    - directions: number of random directions for the directional check
+    Returns:
+    - the largest relative error found (float)
+    """
+    grad = np.asarray(grad, dtype=np.float64)
+    if method == "auto":
+        method = "full" if x.size <= FULL_CHECK_MAX_SIZE else "directional"
+    if method == "full":
+        return rel_error(grad, numerical_gradient(f, x, h))
+    rng = np.random.default_rng(0) if rng is None else rng
+    worst = 0.0
+    for _ in range(directions):
+        u = rng.standard_normal(x.shape)
+        numeric = directional_derivative(f, x, u, h)
+        worst = max(worst, rel_error(np.sum(grad * u), numeric))
+    return worst
+
+
+def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
+    """Check a forward/backward pair: one relative error per input.
+
+    The upstream gradients are random; each analytic gradient from ``backward`` is compared
+    with central differences of ``sum(dout * forward(...))``.
+
+    Inputs:
+    - forward: function(*inputs) -> (*outputs, cache)
+    - backward: function(*douts, cache) -> tuple of gradients, one per input, in order
+    - inputs: dict name -> float64 array, in the order forward takes them
+    - seed: seed of the random upstream gradients and directions
+    - method: "full", "directional" or "auto"
+    - h: step size
+    Returns:
+    - errors: dict name -> relative error (small, about 1e-8 or less, when correct)
+    """
+    rng = np.random.default_rng(seed)
+    args = [np.array(v, dtype=np.float64) for v in inputs.values()]
+    *outputs, cache = forward(*args)
+    douts = [rng.standard_normal(np.shape(out)) for out in outputs]
+    grads = backward(*douts, cache)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+
+    def loss():
+        *outs, _ = forward(*args)
+        return sum(np.sum(d * o) for d, o in zip(douts, outs))
+
+    return {
+        name: gradient_error(loss, x, grad, method, rng, h)
+        for name, x, grad in zip(inputs, args, grads)
+    }
+
+
+def check_loss(loss_fn, params, seed=0, method="auto", h=1e-5):
+    """Check a loss function that returns its own gradients: one relative error per parameter.
+
+    Inputs:
+    - loss_fn: function(params) -> (loss, grads) with grads a dict keyed like params
+    - params: dict name -> float64 array
+    - seed: seed of the random directions
+    - method: "full", "directional" or "auto"
+    - h: step size
+    Returns:
+    - errors: dict name -> relative error
+    """
+    rng = np.random.default_rng(seed)
+    params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    _, grads = loss_fn(params)
+
+    def loss():
+        return loss_fn(params)[0]
+
+    return {
+        name: gradient_error(loss, params[name], grads[name], method, rng, h)
+        for name in params
+    }
+
+
+def report(errors, tol=1e-7):
+    """Print one line per gradient and fail if any relative error exceeds tol.
+
+    Inputs:
+    - errors: dict name -> relative error, from check_layer or check_loss
+    - tol: largest relative error accepted
+    """
+    for name, err in errors.items():
+        verdict = "ok" if err <= tol else "WRONG"
+        print(f"d{name:<8} relative error {err:.2e}  {verdict}")
+    wrong = [name for name, err in errors.items() if not err <= tol]
+    assert not wrong, f"gradient check failed for {', '.join('d' + n for n in wrong)}"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up everything the book and the tests need, from pinned versions, once.
+# Re-running is cheap: each step is skipped while its lock file is unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+venv=.venv
+stamp=$venv/.requirements.lock.sha256
+want=$(sha256sum requirements.lock | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "setup: creating $venv from requirements.lock"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    # This machine's pip configuration warns about every local index it skips: keep the log readable.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.lock 2>&1 \
+        | { grep -v '^WARNING: Location' || true; }
+    # The course's own package (autograder/) is imported from the checkout itself.
+    site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    echo "$root" > "$site/rnn_course.pth"
+    echo "$want" > "$stamp"
+fi
+
+# MathJax is served from the built site, so math renders offline.
+mj_stamp=vendor/.package-lock.json.sha256
+mj_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f vendor/mathjax/tex-chtml.js ] || [ "$(cat "$mj_stamp" 2>/dev/null)" != "$mj_want" ]; then
+    echo "setup: installing MathJax from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+    rm -rf vendor/mathjax
+    mkdir -p vendor
+    cp -r node_modules/mathjax/es5 vendor/mathjax
+    echo "$mj_want" > "$mj_stamp"
+fi
