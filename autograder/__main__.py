@@ -1,8 +1,8 @@
 """Command line of the course's autograder package.
 
-    python -m autograder generate     write exercises/ from solutions/ (student notebooks)
-    python -m autograder check-generated
-                                      exit 1 if exercises/ differs from what generate would write
+python -m autograder generate     write exercises/ from solutions/ (student notebooks)
+python -m autograder check-generated
+                                  exit 1 if exercises/ differs from what generate would write
 """
 
 import argparse

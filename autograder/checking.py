@@ -22,7 +22,14 @@ GRADIENT_TOL = 1e-6  # central differences in float64 are good to about 1e-9
 
 
 class GradingError(AssertionError):
-    """A failed check. Notebooks show only its message: no traceback, no grader code."""
+    """A failed check. Notebooks show only its message: no traceback, no grader code.
+
+    `wrong_value` names the returned value found wrong, when the failure is about one.
+    """
+
+    def __init__(self, message, wrong_value=None):
+        super().__init__(message)
+        self.wrong_value = wrong_value
 
     def _render_traceback_(self):
         return [f"{type(self).__name__}: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
@@ -126,7 +133,9 @@ def expect_array(value, name, shape, where):
         hint = " (transposed?)" if array.shape == shape[::-1] else ""
         raise GradingError(f"{where}: {name} has shape {array.shape}, expected {shape}{hint}.")
     if array.dtype != np.float64:
-        raise GradingError(f"{where}: {name} has dtype {array.dtype}, expected float64 (keep every computation in float64).")
+        raise GradingError(
+            f"{where}: {name} has dtype {array.dtype}, expected float64: keep every computation in float64."
+        )
     if not np.all(np.isfinite(array)):
         raise GradingError(f"{where}: {name} contains NaN or inf.")
     return array
@@ -134,17 +143,20 @@ def expect_array(value, name, shape, where):
 
 def _pattern_hint(actual, expected):
     """A guess at the mistake behind a wrong array, from how it relates to the right one."""
-    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and rel_error(actual.T, expected) < GRADIENT_TOL:
-        return "it equals the transpose of the right answer"
-    denom = float(np.sum(expected * expected))
-    if denom > 0:
-        factor = float(np.sum(actual * expected) / denom)
-        if abs(factor - 1) > 1e-3 and rel_error(actual, factor * expected) < GRADIENT_TOL:
-            if factor < 0:
-                return f"it is the right answer times {factor:.3g}: is a sign flipped?"
-            return f"it is the right answer times {factor:.3g}: a mean where a sum belongs, or a missing factor?"
+    if actual.size < 2:
+        return ""
     if not np.any(actual):
-        return "it is all zeros"
+        return "it is all zeros."
+    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and rel_error(actual.T, expected) < GRADIENT_TOL:
+        return "it equals the transpose of the right answer."
+    denom = float(np.sum(expected * expected))
+    factor = float(np.sum(actual * expected) / denom) if denom > 0 else 1.0
+    if abs(factor - 1) > 1e-3 and rel_error(actual, factor * expected) < GRADIENT_TOL:
+        if factor < 0:
+            return f"it is the right answer times {factor:.3g}: is a sign flipped?"
+        if factor < 1:
+            return f"it is the right answer times {factor:.3g}: a mean where a sum belongs?"
+        return f"it is the right answer times {factor:.3g}: a sum where a mean belongs, or a missing division?"
     return ""
 
 
@@ -153,8 +165,8 @@ def expect_close(actual, expected, name, where, tol=FORWARD_TOL):
     err = rel_error(actual, expected)
     if not err <= tol:
         hint = _pattern_hint(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64))
-        hint = f"; {hint}" if hint else ""
-        raise GradingError(f"{where}: {name} is wrong: relative error {err:.1e} (tolerance {tol:.0e}){hint}.")
+        message = f"{where}: {name} is wrong: relative error {err:.1e} (tolerance {tol:.0e}). {hint}"
+        raise GradingError(message.rstrip(), wrong_value=name)
 
 
 def expect_gradient(actual, loss, x, name, where, rng, method="auto"):
@@ -175,5 +187,6 @@ def expect_gradient(actual, loss, x, name, where, rng, method="auto"):
     if not err <= GRADIENT_TOL:
         raise GradingError(
             f"{where}: {name} is wrong: a directional derivative check differs by relative error {err:.1e} "
-            f"(tolerance {GRADIENT_TOL:.0e})."
+            f"(tolerance {GRADIENT_TOL:.0e}).",
+            wrong_value=name,
         )

@@ -39,9 +39,20 @@ def generate(assignment, dest):
         course = Path(scratch)
         shutil.copytree(SOLUTIONS / assignment, course / "solutions" / assignment)
         subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--no-db",
-             f"--CourseDirectory.root={course}", "--log-level=WARN"],
-            cwd=ROOT, env=nbgrader_env(), check=True,
+            [
+                sys.executable,
+                "-m",
+                "nbgrader",
+                "generate_assignment",
+                assignment,
+                "--force",
+                "--no-db",
+                f"--CourseDirectory.root={course}",
+                "--log-level=WARN",
+            ],
+            cwd=ROOT,
+            env=nbgrader_env(),
+            check=True,
         )
         target = Path(dest) / assignment
         shutil.rmtree(target, ignore_errors=True)

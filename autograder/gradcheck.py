@@ -137,10 +137,7 @@ def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
         *outs, _ = forward(*args)
         return sum(np.sum(d * o) for d, o in zip(douts, outs))
 
-    return {
-        name: gradient_error(loss, x, grad, method, rng, h)
-        for name, x, grad in zip(inputs, args, grads)
-    }
+    return {name: gradient_error(loss, x, grad, method, rng, h) for name, x, grad in zip(inputs, args, grads)}
 
 
 def check_loss(loss_fn, params, seed=0, method="auto", h=1e-5):
@@ -162,10 +159,7 @@ def check_loss(loss_fn, params, seed=0, method="auto", h=1e-5):
     def loss():
         return loss_fn(params)[0]
 
-    return {
-        name: gradient_error(loss, params[name], grads[name], method, rng, h)
-        for name in params
-    }
+    return {name: gradient_error(loss, params[name], grads[name], method, rng, h) for name in params}
 
 
 def report(errors, tol=1e-7):

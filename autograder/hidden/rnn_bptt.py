@@ -118,12 +118,12 @@ def rnn_backward(student):
         try:
             check_backward(student, "rnn_forward", "rnn_backward", ref.rnn, args, where, p["rng"])
         except GradingError as error:
-            message = str(error)
-            if one_step_ok and "is wrong" in message:
-                grad_name = message.split(": ")[1].split(" ")[0]
-                hint = ONE_STEP_HINTS.get(grad_name, ACCUMULATE_HINT)
-                message += f"\nHint: {grad_name} is right for a single time step and wrong for longer sequences: {hint}"
-            raise GradingError(message) from None
+            if not (one_step_ok and error.wrong_value):
+                raise
+            name = error.wrong_value
+            hint = ONE_STEP_HINTS.get(name, ACCUMULATE_HINT)
+            hint = f"{name} is right for a single time step and wrong for longer sequences: {hint}"
+            raise GradingError(f"{error}\nHint: {hint}", name) from None
         one_step_ok = one_step_ok or p["x"].shape[1] == 1
 
 
@@ -165,7 +165,8 @@ def softmax_cross_entropy(student):
             dscores = expect_array(run.outputs[1], "dscores", scores.shape, label)
         except GradingError as error:
             if "NaN or inf" in str(error) and scores.max() > 100:
-                raise GradingError(f"{error}\nHint: exp overflows for large scores: subtract each row's maximum first.") from None
+                hint = "exp overflows for large scores: subtract each row's maximum first."
+                raise GradingError(f"{error}\nHint: {hint}") from None
             raise
         expect_close(loss, ref.softmax_cross_entropy(scores, y), "loss", label)
         x = scores.copy()
@@ -188,11 +189,14 @@ def many_to_one_loss(student):
         if not isinstance(grads, dict) or set(grads) != set(PARAM_NAMES):
             keys = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
             raise GradingError(f"{label}: grads must be a dict with keys {', '.join(PARAM_NAMES)}; got {keys}.")
+        theta = {k: v.copy() for k, v in params.items()}
+
+        def loss():
+            return ref.many_to_one(p["x"], p["y"], theta)
+
         for key in PARAM_NAMES:
             grad = expect_array(grads[key], f"grads['{key}']", params[key].shape, label)
-            theta = {k: v.copy() for k, v in params.items()}
-            loss_fn = lambda theta=theta: ref.many_to_one(p["x"], p["y"], theta)  # noqa: E731
-            expect_gradient(grad, loss_fn, theta[key], f"grads['{key}']", label, p["rng"])
+            expect_gradient(grad, loss, theta[key], f"grads['{key}']", label, p["rng"])
 
 
 CHECKS = {

@@ -1,0 +1,17 @@
+"""The bias b is left out of the step."""
+
+import numpy as np
+
+FAILS = {
+    "many_to_one_loss",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_step_backward",
+    "rnn_step_forward",
+    "rnn_step_forward_stacked",
+}
+
+
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    h_next = np.tanh(x @ Wx.T + h_prev @ Wh.T)
+    return h_next, (x, h_prev, Wx, Wh, h_next)
