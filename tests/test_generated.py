@@ -1,0 +1,51 @@
+"""The student notebooks are generated from the solutions, and hold none of their secrets."""
+
+import subprocess
+import sys
+
+from notebooks import ROOT, answer_cells, graded_cells, secret_lines, solution_notebook, student_notebook
+
+ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+
+
+def test_exercises_are_what_generate_makes_from_solutions_now():
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "check-generated"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_assignment_has_a_student_notebook():
+    released = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir())
+    assert released == ASSIGNMENTS
+
+
+def test_student_notebooks_hold_no_solution_code_or_hidden_test():
+    for assignment in ASSIGNMENTS:
+        secrets = secret_lines(assignment)
+        assert secrets, "no solution lines found: the leak checks would pass vacuously"
+        nb = student_notebook(assignment)
+        text = "\n".join(c.source for c in nb.cells)
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        assert "autograder.hidden" not in text
+        leaked = [line for line in secrets if line in {s.strip() for s in text.splitlines()}]
+        assert not leaked, leaked
+
+
+def test_student_notebooks_carry_no_outputs():
+    for assignment in ASSIGNMENTS:
+        for nb in (solution_notebook(assignment), student_notebook(assignment)):
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_every_answer_cell_has_a_graded_hidden_test():
+    for assignment in ASSIGNMENTS:
+        nb = solution_notebook(assignment)
+        answers = set(answer_cells(nb))
+        tested = {grade_id.removeprefix("test_") for grade_id in graded_cells(nb)}
+        assert answers == tested
+        for grade_id, cell in graded_cells(nb).items():
+            name = grade_id.removeprefix("test_")
+            assert f'check("{name}", globals())' in cell.source
