@@ -13,16 +13,15 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
-
 from notebooks import (
     ROOT,
     functions_of,
+    graded_cells,
     mutants,
     secret_lines,
     solution_code,
     solution_notebook,
     submission,
-    graded_cells,
 )
 
 ASSIGNMENT = "rnn_bptt"
@@ -146,5 +145,7 @@ def test_feedback_explains_failures_without_hidden_code_or_solutions(course):
         if student not in ("solution", "alternative") and not student.startswith("mutant-"):
             assert not leaked, f"{path}: {leaked[:3]}"
     # A mutant that passes the visible tests is caught by a hidden test, whose message is shown.
-    in_place = (course / "feedback" / "mutant-backward_changes_dh_in_place" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    in_place = (
+        course / "feedback" / "mutant-backward_changes_dh_in_place" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    ).read_text()
     assert "changed its argument dh in place" in in_place

@@ -1,6 +1,5 @@
 """dWy = h.T @ dscores: shape (H, C) instead of (C, H)."""
 
-
 FAILS = {"linear_backward", "many_to_one_loss"}
 
 

@@ -1,6 +1,5 @@
 """db is a mean over the batch instead of a sum."""
 
-
 FAILS = {"many_to_one_loss", "rnn_backward", "rnn_step_backward"}
 
 

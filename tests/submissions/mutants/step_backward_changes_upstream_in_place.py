@@ -1,6 +1,5 @@
 """dh_next is overwritten in place (right values, corrupted argument)."""
 
-
 FAILS = {"rnn_step_backward"}
 
 

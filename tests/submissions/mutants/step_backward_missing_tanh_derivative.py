@@ -1,6 +1,5 @@
 """The gradient is not multiplied by tanh'(a) = 1 - h_next**2."""
 
-
 FAILS = {"many_to_one_loss", "rnn_backward", "rnn_step_backward"}
 
 

@@ -1,6 +1,5 @@
 """dWh = h_prev.T @ da: the transpose of the right gradient (same shape)."""
 
-
 FAILS = {"many_to_one_loss", "rnn_backward", "rnn_step_backward"}
 
 

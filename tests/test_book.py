@@ -1,0 +1,86 @@
+"""The book builds strictly, offline, and shows no solution code and no hidden test."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from notebooks import ROOT, secret_lines
+
+CHAPTERS_WITH_EXERCISES = {"rnn": "rnn_bptt", "bptt": "rnn_bptt"}
+RESOURCE = re.compile(r'<(script|link|img|iframe|source)\b[^>]*?\b(src|href)="([^"]*)"', re.I)
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    """The book built from scratch with warnings as errors; the path of its HTML."""
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    done = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    return out / "_build" / "html"
+
+
+def pages(html):
+    return sorted(html.rglob("*.html"))
+
+
+def test_every_chapter_of_the_toc_is_built(html):
+    toc = (ROOT / "_toc.yml").read_text()
+    for entry in re.findall(r"(?:root|file): (\S+)", toc):
+        assert (html / f"{entry}.html").is_file(), entry
+
+
+def test_no_page_loads_anything_from_another_host(html):
+    for page in pages(html):
+        for tag, _, url in RESOURCE.findall(page.read_text()):
+            assert not re.match(r"(https?:)?//", url), f"{page.name}: <{tag}> loads {url}"
+
+
+def test_math_is_typeset_by_the_mathjax_served_with_the_book(html):
+    page = (html / "book" / "bptt.html").read_text()
+    scripts = [url for tag, _, url in RESOURCE.findall(page) if "mathjax" in url.lower()]
+    assert scripts and all(url.startswith("../_static/mathjax/") for url in scripts), scripts
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert (html / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+def test_each_chapter_links_its_exercise_notebook(html):
+    for chapter, assignment in CHAPTERS_WITH_EXERCISES.items():
+        page = (html / "book" / f"{chapter}.html").read_text()
+        links = re.findall(rf'href="([^"]*{assignment}\.ipynb)"', page)
+        assert links, f"{chapter} does not link exercises/{assignment}"
+        for link in links:
+            assert (html / "book" / link).resolve().is_file(), link
+
+
+def test_no_solution_code_or_hidden_test_reaches_the_book(html):
+    secrets = set().union(*(secret_lines(a) for a in set(CHAPTERS_WITH_EXERCISES.values())))
+    assert secrets
+    for path in html.rglob("*"):
+        if path.suffix not in (".html", ".ipynb", ".txt", ".md", ".js") or "mathjax" in path.parts:
+            continue
+        text = path.read_text(errors="replace")
+        text = re.sub(r"<[^>]+>", "", text).replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, path
+        assert "autograder.hidden" not in text, path
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, f"{path}: {leaked[:3]}"
+
+
+def test_figures_are_drawn_at_build_time(html):
+    assert len(list((html / "_images").glob("*.png"))) >= 5
+    assert "execute_notebooks: force" in (ROOT / "_config.yml").read_text()
+
+
+def test_chapters_are_markdown_notebooks_without_outputs():
+    for source in (ROOT / "book").glob("*.md"):
+        text = source.read_text()
+        if "```{code-cell}" in text:
+            assert text.startswith("---\njupytext:"), f"{source.name}: code cells need the jupytext header to run"
+    assert not list((ROOT / "book").glob("*.ipynb"))
