@@ -190,3 +190,21 @@ def expect_gradient(actual, loss, x, name, where, rng, method="auto"):
             f"(tolerance {GRADIENT_TOL:.0e}).",
             wrong_value=name,
         )
+
+
+def run_check(checks, exercise, name, namespace):
+    """Run one hidden check on a notebook's namespace; raise GradingError on failure.
+
+    Inputs:
+    - checks: dict function name -> check(student) of the exercise
+    - exercise: name of the exercise in autograder.contract.EXERCISES
+    - name: the function to check, a key of checks
+    - namespace: the notebook's globals(), where the student's functions are
+    """
+    try:
+        checks[name](InKernel(namespace, exercise))
+    except GradingError:
+        raise
+    except Exception as error:
+        raise GradingError(f"{name} could not be checked: {type(error).__name__}: {error}") from None
+    print(f"{name}: all hidden checks passed.")

@@ -87,9 +87,19 @@ def submission(assignment, code):
     return nb
 
 
-def mutants():
-    """name -> (FAILS, function name -> code) for each file of tests/submissions/mutants/."""
+def assignments():
+    """Names of the assignments: the folders of solutions/."""
+    return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+
+
+def alternative(assignment):
+    """function name -> code of the correct submission in another style (tests/submissions/<assignment>/)."""
+    return functions_of(ROOT / "tests" / "submissions" / assignment / "alternative.py")
+
+
+def mutants(assignment):
+    """name -> (FAILS, function name -> code) for each file of tests/submissions/<assignment>/mutants/."""
     found = {}
-    for path in sorted((ROOT / "tests" / "submissions" / "mutants").glob("*.py")):
+    for path in sorted((ROOT / "tests" / "submissions" / assignment / "mutants").glob("*.py")):
         found[path.stem] = (frozenset(runpy.run_path(str(path))["FAILS"]), functions_of(path))
     return found

@@ -1,57 +1,73 @@
 """The hidden checks, in process: right code passes, each mutant fails, messages help and hide the grader."""
 
 import contextlib
+import importlib
 import io
 import warnings
 
 import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from notebooks import ROOT, functions_of, mutants, solution_code
+from notebooks import alternative, assignments, mutants, solution_code
 
 from autograder.checking import GradingError, InKernel, expect_array
-from autograder.hidden import rnn_bptt
 
-MUTANTS = mutants()
+ASSIGNMENTS = assignments()
+MUTANTS = {a: mutants(a) for a in ASSIGNMENTS}
+CASES = [(a, m) for a in ASSIGNMENTS for m in sorted(MUTANTS[a])]
 
 
 def namespace(code):
+    """A notebook's globals after running the answer cells: each value is source code or a function."""
     ns = {"np": np}
-    for source in code.values():
-        exec(source, ns)
+    for name, source in code.items():
+        if callable(source):
+            ns[name] = source
+        else:
+            exec(source, ns)
     return ns
 
 
-def failures(ns):
+def failures(assignment, ns):
     """function name -> message of its failed hidden check."""
+    hidden = importlib.import_module(f"autograder.hidden.{assignment}")
     found = {}
-    for name in rnn_bptt.CHECKS:
+    for name in hidden.CHECKS:
         try:
             with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rnn_bptt.check(name, ns)
+                hidden.check(name, ns)
         except GradingError as error:
             found[name] = str(error)
     return found
 
 
-def test_the_solution_passes_every_hidden_check():
-    assert failures(namespace(solution_code("rnn_bptt"))) == {}
+def rnn_failures(code):
+    return failures("rnn_bptt", namespace({**solution_code("rnn_bptt"), **code}))
 
 
-def test_another_correct_style_passes_every_hidden_check():
-    assert failures(namespace(functions_of(ROOT / "tests" / "submissions" / "alternative.py"))) == {}
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_solution_passes_every_hidden_check(assignment):
+    assert failures(assignment, namespace(solution_code(assignment))) == {}
 
 
-def test_every_contract_function_has_a_check():
-    assert set(rnn_bptt.CHECKS) == set(solution_code("rnn_bptt"))
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_another_correct_style_passes_every_hidden_check(assignment):
+    assert failures(assignment, namespace(alternative(assignment))) == {}
 
 
-@pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_each_mutant_fails_the_hidden_check_of_the_function_it_breaks(name):
-    fails, code = MUTANTS[name]
-    found = failures(namespace({**solution_code("rnn_bptt"), **code}))
-    assert set(code) <= set(found), f"{name} passes the hidden check of {set(code) - set(found)}"
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_graded_function_has_a_check(assignment):
+    hidden = importlib.import_module(f"autograder.hidden.{assignment}")
+    assert set(hidden.CHECKS) <= set(solution_code(assignment))
+
+
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_each_mutant_fails_the_hidden_check_of_the_function_it_breaks(assignment, name):
+    fails, code = MUTANTS[assignment][name]
+    found = failures(assignment, namespace({**solution_code(assignment), **code}))
+    broken = set(code) & set(importlib.import_module(f"autograder.hidden.{assignment}").CHECKS)
+    assert broken <= set(found), f"{name} passes the hidden check of {broken - set(found)}"
     assert set(found) <= fails, f"{name} also fails {set(found) - fails}"
 
 
@@ -69,9 +85,9 @@ def test_each_mutant_fails_the_hidden_check_of_the_function_it_breaks(name):
     ],
 )
 def test_messages_say_what_is_wrong(name, words):
-    _, code = MUTANTS[name]
+    _, code = MUTANTS["rnn_bptt"][name]
     (function,) = code
-    message = failures(namespace({**solution_code("rnn_bptt"), **code}))[function]
+    message = rnn_failures(code)[function]
     for word in words:
         assert word in message, message
 
@@ -79,21 +95,20 @@ def test_messages_say_what_is_wrong(name, words):
 def test_a_missing_function_and_an_exception_are_reported_by_name():
     ns = namespace(solution_code("rnn_bptt"))
     del ns["rnn_forward"]
-    assert "rnn_forward is not defined" in failures(ns)["rnn_forward"]
+    assert "rnn_forward is not defined" in failures("rnn_bptt", ns)["rnn_forward"]
 
     def rnn_step_backward(dh_next, cache):
         raise ValueError("not yet")
 
-    ns = namespace(solution_code("rnn_bptt")) | {"rnn_step_backward": rnn_step_backward}
-    message = failures(ns)["rnn_step_backward"]
+    message = rnn_failures({"rnn_step_backward": rnn_step_backward})["rnn_step_backward"]
     assert "rnn_step_backward raised ValueError: not yet" in message
     assert 'raise ValueError("not yet")' in message  # the student's own line, to find the bug
     assert "autograder" not in message
 
 
 def test_wrong_return_values_are_described():
-    ns = namespace(solution_code("rnn_bptt")) | {"linear_backward": lambda dscores, cache: (dscores, dscores)}
-    assert "returned 2 values; expected a tuple of 3: dh, dWy, dby" in failures(ns)["linear_backward"]
+    wrong = {"linear_backward": lambda dscores, cache: (dscores, dscores)}
+    assert "returned 2 values; expected a tuple of 3: dh, dWy, dby" in rnn_failures(wrong)["linear_backward"]
     with pytest.raises(GradingError, match="is a list"):
         expect_array([1.0], "h", (1,), "f")
 

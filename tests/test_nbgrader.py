@@ -1,7 +1,8 @@
 """Real nbgrader runs, end to end, with the README's instructor commands, in a scratch course.
 
-Submissions: the solution, the untouched student notebook, a correct one in another style, and
-every mutant of tests/submissions/mutants/. They are graded in one `nbgrader autograde` call.
+Submissions of every assignment: the solution, the untouched student notebook, a correct one in
+another style, and every mutant of tests/submissions/<assignment>/mutants/. Each assignment is
+graded in one `nbgrader autograde` call.
 """
 
 import csv
@@ -15,7 +16,8 @@ import pytest
 from nbgrader.api import Gradebook
 from notebooks import (
     ROOT,
-    functions_of,
+    alternative,
+    assignments,
     graded_cells,
     mutants,
     secret_lines,
@@ -24,14 +26,15 @@ from notebooks import (
     submission,
 )
 
-ASSIGNMENT = "rnn_bptt"
 README = (ROOT / "README.md").read_text()
-GENERATE = f"nbgrader generate_assignment {ASSIGNMENT} --force"
-AUTOGRADE = f"nbgrader autograde {ASSIGNMENT} --create"
-FEEDBACK = f"nbgrader generate_feedback {ASSIGNMENT}"
+README_ASSIGNMENT = "rnn_bptt"  # the README's commands name this one; the others run the same way
+GENERATE = "nbgrader generate_assignment {} --force"
+AUTOGRADE = "nbgrader autograde {} --create"
+FEEDBACK = "nbgrader generate_feedback {}"
 EXPORT = "nbgrader export"
-MUTANTS = mutants()
-FUNCTIONS = [grade_id.removeprefix("test_") for grade_id in graded_cells(solution_notebook(ASSIGNMENT))]
+ASSIGNMENTS = assignments()
+MUTANTS = {a: mutants(a) for a in ASSIGNMENTS}
+CASES = [(a, m) for a in ASSIGNMENTS for m in sorted(MUTANTS[a])]
 
 
 def run(command, course):
@@ -44,16 +47,16 @@ def run(command, course):
     return done
 
 
-def submissions():
-    """student id -> notebook."""
-    solution = solution_code(ASSIGNMENT)
+def submissions(assignment):
+    """student id -> notebook, for one assignment."""
+    solution = solution_code(assignment)
     found = {
-        "solution": submission(ASSIGNMENT, solution),
-        "untouched": submission(ASSIGNMENT, {}),
-        "alternative": submission(ASSIGNMENT, functions_of(ROOT / "tests" / "submissions" / "alternative.py")),
+        "solution": submission(assignment, solution),
+        "untouched": submission(assignment, {}),
+        "alternative": submission(assignment, alternative(assignment)),
     }
-    for name, (_, code) in MUTANTS.items():
-        found[f"mutant-{name}"] = submission(ASSIGNMENT, {**solution, **code})
+    for name, (_, code) in MUTANTS[assignment].items():
+        found[f"mutant-{name}"] = submission(assignment, {**solution, **code})
     return found
 
 
@@ -65,87 +68,101 @@ def course(tmp_path_factory):
     (course / "autograder").mkdir()
     shutil.copy(ROOT / "autograder" / "nbgrader_config.py", course / "autograder")
     shutil.copytree(ROOT / "solutions", course / "solutions")
-    run(GENERATE, course)
-    for student, nb in submissions().items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
-    for command in (AUTOGRADE, FEEDBACK, EXPORT):
-        run(command, course)
+    for assignment in ASSIGNMENTS:
+        run(GENERATE.format(assignment), course)
+        for student, nb in submissions(assignment).items():
+            folder = course / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{assignment}.ipynb")
+    for assignment in ASSIGNMENTS:
+        run(AUTOGRADE.format(assignment), course)
+        run(FEEDBACK.format(assignment), course)
+    run(EXPORT, course)
     return course
 
 
-def cell_scores(course, student):
-    """function name -> (score, max score) of its test cell."""
+def cell_scores(course, assignment, student):
+    """function name -> (score, max score) of its autograded test cell."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {}
-        for function in FUNCTIONS:
-            grade = gb.find_grade(f"test_{function}", ASSIGNMENT, ASSIGNMENT, student)
-            scores[function] = (grade.score, grade.max_score)
+        for grade_id in graded_cells(solution_notebook(assignment)):
+            grade = gb.find_grade(grade_id, assignment, assignment, student)
+            scores[grade_id.removeprefix("test_")] = (grade.score, grade.max_score)
         return scores
 
 
 def test_readme_shows_the_commands_tested_here():
     for command in (GENERATE, AUTOGRADE, FEEDBACK, EXPORT):
-        assert command in README
+        assert command.format(README_ASSIGNMENT) in README
 
 
-def test_generate_assignment_releases_the_committed_student_notebook(course):
-    released = course / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert released.read_bytes() == (ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_generate_assignment_releases_the_committed_student_notebook(course, assignment):
+    released = course / "exercises" / assignment / f"{assignment}.ipynb"
+    assert released.read_bytes() == (ROOT / "exercises" / assignment / f"{assignment}.ipynb").read_bytes()
 
 
-def test_the_solution_gets_full_marks(course):
-    scores = cell_scores(course, "solution")
-    assert all(score == top for score, top in scores.values()), scores
-    assert sum(top for _, top in scores.values()) == 25
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_solution_gets_full_marks(course, assignment):
+    scores = cell_scores(course, assignment, "solution")
+    assert scores and all(score == top for score, top in scores.values()), scores
 
 
-def test_the_correct_solution_in_another_style_gets_full_marks(course):
-    scores = cell_scores(course, "alternative")
-    assert all(score == top for score, top in scores.values()), scores
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_correct_solution_in_another_style_gets_full_marks(course, assignment):
+    scores = cell_scores(course, assignment, "alternative")
+    assert scores and all(score == top for score, top in scores.values()), scores
 
 
-def test_the_untouched_student_notebook_gets_zero(course):
-    scores = cell_scores(course, "untouched")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_untouched_student_notebook_gets_zero(course, assignment):
+    scores = cell_scores(course, assignment, "untouched")
     assert all(score == 0 for score, _ in scores.values()), scores
 
 
-@pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_each_mutant_loses_exactly_the_points_of_what_it_breaks(course, name):
-    fails, code = MUTANTS[name]
-    scores = cell_scores(course, f"mutant-{name}")
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_each_mutant_loses_exactly_the_points_of_what_it_breaks(course, assignment, name):
+    fails, code = MUTANTS[assignment][name]
+    scores = cell_scores(course, assignment, f"mutant-{name}")
     lost = {function for function, (score, top) in scores.items() if score < top}
-    assert set(code) <= lost, f"{name}: the broken function kept its points"
+    assert set(code) & set(scores) <= lost, f"{name}: the broken function kept its points"
     assert lost == fails, f"{name}: lost points on {sorted(lost)}, expected {sorted(fails)}"
 
 
-def test_there_are_at_least_ten_mutants():
-    assert len(MUTANTS) >= 10
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_there_are_at_least_ten_mutants(assignment):
+    assert len(MUTANTS[assignment]) >= 10
 
 
-def test_export_lists_every_student_with_a_score(course):
-    rows = list(csv.DictReader((course / "grades.csv").open()))
-    by_student = {row["student_id"]: float(row["score"]) for row in rows if row["assignment"] == ASSIGNMENT}
-    assert by_student["solution"] == 25
+def test_rnn_bptt_is_worth_25_points(course):
+    assert sum(top for _, top in cell_scores(course, "rnn_bptt", "solution").values()) == 25
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_export_lists_every_student_with_a_score(course, assignment):
+    rows = [row for row in csv.DictReader((course / "grades.csv").open()) if row["assignment"] == assignment]
+    by_student = {row["student_id"]: float(row["score"]) for row in rows}
+    autograded = sum(top for _, top in cell_scores(course, assignment, "solution").values())
+    assert by_student["solution"] == autograded
     assert by_student["untouched"] == 0
-    assert set(by_student) == {"solution", "untouched", "alternative"} | {f"mutant-{n}" for n in MUTANTS}
+    assert set(by_student) == set(submissions(assignment))
 
 
-def test_feedback_explains_failures_without_hidden_code_or_solutions(course):
-    secrets = secret_lines(ASSIGNMENT)
-    feedback = sorted((course / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"))
-    assert len(feedback) == 3 + len(MUTANTS)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_explains_failures_without_hidden_code_or_solutions(course, assignment):
+    secrets = secret_lines(assignment)
+    feedback = sorted((course / "feedback").glob(f"*/{assignment}/{assignment}.html"))
+    assert len(feedback) == len(submissions(assignment))
     for path in feedback:
         html = path.read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "hidden_tests" not in html, path
         assert "autograder.hidden" not in html and "autograder/hidden" not in html, path
-        leaked = [line for line in secrets if line in html]
-        student = path.parts[-3]
-        if student not in ("solution", "alternative") and not student.startswith("mutant-"):
+        if path.parts[-3] == "untouched":
+            leaked = [line for line in secrets if line in html]
             assert not leaked, f"{path}: {leaked[:3]}"
-    # A mutant that passes the visible tests is caught by a hidden test, whose message is shown.
-    in_place = (
-        course / "feedback" / "mutant-backward_changes_dh_in_place" / ASSIGNMENT / f"{ASSIGNMENT}.html"
-    ).read_text()
-    assert "changed its argument dh in place" in in_place
+
+
+def test_feedback_shows_the_message_of_a_failed_hidden_test(course):
+    # This mutant passes the visible tests; only a hidden test catches it, and its message is shown.
+    feedback = course / "feedback" / "mutant-backward_changes_dh_in_place" / "rnn_bptt" / "rnn_bptt.html"
+    assert "changed its argument dh in place" in feedback.read_text()
