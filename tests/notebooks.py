@@ -30,12 +30,18 @@ def nbgrader_meta(cell):
 
 def answer_cells(nb):
     """The code cells students write in, by grade_id (each named after its function)."""
-    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("solution")}
+    return {
+        nbgrader_meta(c)["grade_id"]: c for c in nb.cells if c.cell_type == "code" and nbgrader_meta(c).get("solution")
+    }
 
 
 def graded_cells(nb):
-    """The autograded test cells, by grade_id (test_<function>)."""
-    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("grade")}
+    """The autograded test cells, by grade_id (test_<function>); manually graded answers are not among them."""
+    return {
+        nbgrader_meta(c)["grade_id"]: c
+        for c in nb.cells
+        if c.cell_type == "code" and nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
+    }
 
 
 def without_markers(source):

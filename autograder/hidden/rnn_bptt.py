@@ -12,7 +12,6 @@ differences of the reference in float64. A hidden test cell of the notebook runs
 
 import numpy as np
 
-from autograder import reference as ref
 from autograder.checking import (
     GradingError,
     expect_array,
@@ -21,6 +20,7 @@ from autograder.checking import (
     expect_unmodified,
     run_check,
 )
+from autograder.reference import rnn as ref
 
 # (N, T, D, H, C): all five different in each shape; T = 1 isolates one step from many.
 SHAPES = [(3, 1, 4, 5, 2), (2, 5, 3, 4, 6), (4, 3, 6, 5, 2), (5, 7, 2, 3, 4)]
