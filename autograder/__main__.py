@@ -8,8 +8,28 @@ python -m autograder check-generated
 import argparse
 import sys
 import tempfile
+from pathlib import Path
 
 from autograder.generate import EXERCISES, assignments, generate, stale
+
+
+def grade_command(args):
+    from autograder.grade import grade
+
+    source, out = args.submissions, args.out
+    if source is None:
+        from autograder.demo import write_demo_class
+
+        source = write_demo_class(Path("grading-demo") / "submissions")
+        out = out or "grading-demo/results"
+        print(f"demo class written to {source}")
+    if out is None:
+        raise SystemExit("--out RESULTS is required with SUBMISSIONS")
+    rows = grade(source, out, args.workers, args.timeout, args.force, args.gradebook)
+    students = {r["student"] for r in rows}
+    print(f"{len(rows)} tests of {len(students)} students graded: {out}/grades.csv, {out}/totals.csv,")
+    print(f"{out}/feedback/<student>/<assignment>/<notebook>.html, {out}/report.html")
+    return 0
 
 
 def main(argv=None):
@@ -17,7 +37,17 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("generate", help="write exercises/ from solutions/")
     commands.add_parser("check-generated", help="exit 1 if exercises/ is not what generate writes")
+    grading = commands.add_parser("grade", help="grade submissions in sandboxes (no SUBMISSIONS: a demo class)")
+    grading.add_argument("submissions", nargs="?", help="nbgrader submitted/ folder, or an LMS zip")
+    grading.add_argument("--out", help="results folder (default: grading-demo/results for the demo)")
+    grading.add_argument("--workers", type=int, default=2, help="notebooks graded at once (default 2)")
+    grading.add_argument("--timeout", type=float, default=10.0, help="seconds per cell and per call (default 10)")
+    grading.add_argument("--force", action="store_true", help="grade again what is already graded")
+    grading.add_argument("--gradebook", help="also write the scores into this nbgrader gradebook.db")
     args = parser.parse_args(argv)
+
+    if args.command == "grade":
+        return grade_command(args)
 
     if args.command == "generate":
         for assignment in assignments():

@@ -25,11 +25,14 @@ class GradingError(AssertionError):
     """A failed check. Notebooks show only its message: no traceback, no grader code.
 
     `wrong_value` names the returned value found wrong, when the failure is about one.
+    `status` is how the grade report files it: "failed" (a wrong answer), "error" (the student's code
+    raised), "timeout" or "crashed" (the student's process ran too long or died).
     """
 
-    def __init__(self, message, wrong_value=None):
+    def __init__(self, message, wrong_value=None, status="failed"):
         super().__init__(message)
         self.wrong_value = wrong_value
+        self.status = status
 
     def _render_traceback_(self):
         return [f"{type(self).__name__}: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
@@ -78,9 +81,8 @@ class InKernel:
         except GradingError:
             raise
         except Exception as error:
-            raise GradingError(
-                f"{name} raised {type(error).__name__}: {error}\n{_student_frames(error)}".rstrip()
-            ) from None
+            message = f"{name} raised {type(error).__name__}: {error}\n{_student_frames(error)}"
+            raise GradingError(message.rstrip(), status="error") from None
 
     def _unpack(self, name, result):
         spec = self.contract[name]
@@ -165,7 +167,9 @@ def expect_close(actual, expected, name, where, tol=FORWARD_TOL):
     err = rel_error(actual, expected)
     if not err <= tol:
         hint = _pattern_hint(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64))
-        message = f"{where}: {name} is wrong: relative error {err:.1e} (tolerance {tol:.0e}). {hint}"
+        message = (
+            f"{where}: {name} is wrong: relative error {err:.1e} (tolerance {tol:.0e}). {hint[:1].upper()}{hint[1:]}"
+        )
         raise GradingError(message.rstrip(), wrong_value=name)
 
 

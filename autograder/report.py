@@ -1,0 +1,114 @@
+"""What people read after grading: feedback per student notebook, and a report on the class.
+
+Feedback holds the test names, scores, statuses and messages, and notes on the notebook (cells left
+out, cells that raised, edited tests). It never holds hidden test code or solutions: those are not
+in a grade record.
+"""
+
+import base64
+import html
+import io
+import re
+from collections import Counter, defaultdict
+
+STYLE = """<style>
+body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #ccc; padding: .3em .5em; }
+td.message { white-space: pre-wrap; font-family: monospace; font-size: .9em; }
+.ok { color: #176f2c; } .failed, .error, .timeout, .crashed, .invalid { color: #b00020; } .tampered { color: #a05a00; }
+</style>"""
+
+
+def page(title, body):
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{STYLE}</head>"
+        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>\n"
+    )
+
+
+def table(headers, rows, message_column=None):
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    lines = []
+    for cells in rows:
+        tds = []
+        for i, value in enumerate(cells):
+            css = " class='message'" if i == message_column else ""
+            if headers[i] == "status":
+                css = f" class='{html.escape(str(value))}'"
+            tds.append(f"<td{css}>{html.escape(str(value))}</td>")
+        lines.append(f"<tr>{''.join(tds)}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
+
+
+def write_feedback(out, record):
+    """feedback/<student>/<assignment>/<notebook>.html for one graded notebook."""
+    job = record["job"]
+    rows = record["rows"]
+    score = sum(r["score"] for r in rows)
+    top = sum(r["max_score"] for r in rows)
+    body = (
+        f"<p>Student <b>{html.escape(job['student'])}</b>, assignment <b>{html.escape(job['assignment'])}</b>,"
+        f" notebook {html.escape(job['notebook'])}: <b>{score:g} / {top:g}</b> points.</p>"
+    )
+    body += table(
+        ["test", "score", "status", "message"],
+        [(r["test"], f"{r['score']:g} / {r['max_score']:g}", r["status"], r["message"]) for r in rows],
+        3,
+    )
+    notes = [f"Cell {cell}: {why}" for cell, why in record.get("skipped", {}).items()]
+    notes += [f"Cell {cell} raised {error}" for cell, error in record.get("cell_errors", {}).items()]
+    if notes:
+        body += "<h2>Your notebook</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
+    path = out / "feedback" / job["student"] / job["assignment"] / f"{job['notebook'].removesuffix('.ipynb')}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page(f"Feedback: {job['assignment']}", body))
+
+
+def figure_html(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return f"<img alt='plot' src='data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}'>"
+
+
+def common_message(message):
+    """A message with its numbers and sizes blanked, so that the same mistake counts once."""
+    first = message.splitlines()[0] if message else ""
+    first = re.sub(r"\([^)]*=[^)]*\)", "(...)", first)
+    return re.sub(r"\d+(\.\d+)?(e[-+]?\d+)?", "#", first)
+
+
+def write_class_report(path, rows):
+    """report.html: score histogram, failure rate per test, most common messages, per assignment."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    body = ""
+    by_assignment = defaultdict(list)
+    for r in rows:
+        by_assignment[r["assignment"]].append(r)
+    for assignment, arows in sorted(by_assignment.items()):
+        totals = defaultdict(float)
+        for r in arows:
+            totals[r["student"]] += r["score"]
+        tests = [t for t in dict.fromkeys(r["test"] for r in arows) if t != "notebook"]
+        fail_rate = [sum(r["status"] != "ok" for r in arows if r["test"] == t) / max(1, len(totals)) for t in tests]
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
+        left.hist(list(totals.values()), bins=min(20, max(5, len(totals))), color="#4c72b0")
+        left.set_xlabel("total score")
+        left.set_ylabel("students")
+        right.barh(tests, fail_rate, color="#c44e52")
+        right.set_xlabel("share of students who lost the points")
+        right.set_xlim(0, 1)
+        right.invert_yaxis()
+        fig.tight_layout()
+        body += f"<h2>{html.escape(assignment)}: {len(totals)} students</h2>{figure_html(fig)}"
+        plt.close(fig)
+        counts = Counter((r["test"], r["status"], common_message(r["message"])) for r in arows if r["status"] != "ok")
+        body += "<h3>Most common messages</h3>" + table(
+            ["test", "status", "message", "students"], [(*k, n) for k, n in counts.most_common(15)], 2
+        )
+    status_counts = Counter(r["status"] for r in rows)
+    body += "<h2>Statuses</h2>" + table(["status", "rows"], sorted(status_counts.items()))
+    path.write_text(page("Class report", body))

@@ -1,0 +1,235 @@
+"""The student's process, seen from the trusted grader: started in a sandbox, called, killed.
+
+With bubblewrap (Debian's `bubblewrap`, /usr/bin/bwrap) the student's code runs with no network,
+its own process tree, a fresh /tmp, read-only system folders, and of the course only the public part
+of autograder/ (gradcheck, codec, worker, checking, contract): solutions/, hidden tests, the reference,
+other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
+child process in a scratch folder: the limits below still hold, and verdicts still come from the
+grader's own process, but the student's code could read any file this user can read.
+
+Limits on every student process: CPU time, address space (memory), size of any file written, number
+of open files; wall time per cell and per call; printed output kept up to a bound.
+"""
+
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from autograder.checking import GradingError, Run
+from autograder.codec import dumps, loads
+from autograder.contract import EXERCISES
+
+PACKAGE = Path(__file__).resolve().parent
+PUBLIC_MODULES = ("__init__.py", "checking.py", "codec.py", "contract.py", "gradcheck.py", "worker.py")
+MEMORY_BYTES = 2 * 1024**3
+FILE_BYTES = 16 * 1024**2
+TMP_BYTES = 64 * 1024**2
+CPU_SECONDS = 300
+REPLY_BYTES = 64 * 1024**2
+BWRAP = shutil.which("bwrap")
+
+
+def public_package(folder):
+    """Copy the modules a student's process may see into folder/autograder; return folder."""
+    target = Path(folder) / "autograder"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PUBLIC_MODULES:
+        shutil.copy(PACKAGE / name, target / name)
+    return Path(folder)
+
+
+def _limit():
+    """In the child, before exec: resource limits, and a write past the file limit fails instead of killing."""
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def command(workdir, public, fds):
+    """The command line that runs the worker on workdir/program.json, sandboxed where bwrap exists.
+
+    Returns the argument list and the working directory to start it in (None inside bwrap).
+    """
+    worker = [sys.executable, "-m", "autograder.worker", "program.json", *map(str, fds)]
+    if not BWRAP:
+        return worker, str(workdir)
+    prefixes = {sys.base_prefix, sys.prefix}
+    binds = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    for link in ("/bin", "/lib", "/lib64", "/sbin"):
+        if os.path.islink(link):
+            binds += ["--symlink", os.readlink(link), link]
+        elif os.path.isdir(link):
+            binds += ["--ro-bind", link, link]
+    for prefix in sorted(prefixes):
+        binds += ["--ro-bind", prefix, prefix]
+    sandbox = [
+        BWRAP,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        *binds,
+        "--ro-bind",
+        str(public),
+        "/opt/course",
+        "--bind",
+        str(workdir),
+        "/submission",
+        "--chdir",
+        "/submission",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(TMP_BYTES),
+        "--tmpfs",
+        "/tmp",
+    ]
+    return sandbox + worker, None
+
+
+def environment(public):
+    return {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": "/opt/course" if BWRAP else str(public),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp",
+        "HOME": "/tmp",
+    }
+
+
+class Sandboxed:
+    """A student's functions in their own sandboxed process, called by name (like checking.InKernel).
+
+    Cells that crash the process or run past the timeout are left out and the process restarted, so
+    the rest of the notebook is still graded. A call that crashes or times out raises GradingError
+    with status "crashed" or "timeout", and the next call starts a fresh process.
+    """
+
+    def __init__(self, cells, exercise, workdir, public, timeout):
+        self.cells = cells  # list of {"id", "source"}
+        self.exercise = exercise
+        self.contract = EXERCISES[exercise]
+        self.workdir = Path(workdir)
+        self.public = public
+        self.timeout = timeout
+        self.skipped = {}  # cell id -> why it was left out
+        self.errors = {}  # cell id -> the exception it raised
+        self.output = ""
+        self.process = None
+        self.buffer = b""
+
+    def _spawn(self):
+        program = {"exercise": self.exercise, "cells": [c for c in self.cells if c["id"] not in self.skipped]}
+        (self.workdir / "program.json").write_text(json.dumps(program))
+        requests_read, requests_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        argv, cwd = command(self.workdir, self.public, (requests_read, replies_write))
+        with open(self.workdir / ".output", "ab") as out:
+            self.process = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=environment(self.public),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+                pass_fds=(requests_read, replies_write),
+                preexec_fn=_limit,
+                start_new_session=True,
+            )
+        os.close(requests_read)
+        os.close(replies_write)
+        self.requests = os.fdopen(requests_write, "w", buffering=1)
+        self.replies = replies_read
+        self.buffer = b""
+
+    def _read(self, deadline):
+        """The next reply line, or "timeout" / "crashed"."""
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            ready, _, _ = select.select([self.replies], [], [], left)
+            if not ready:
+                return "timeout"
+            chunk = os.read(self.replies, 1 << 20)
+            if not chunk:
+                return "crashed"
+            self.buffer += chunk
+            if len(self.buffer) > REPLY_BYTES:
+                return "crashed"
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return loads(line.decode())
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.process:
+            self.process.wait()
+            self.requests.close()
+            os.close(self.replies)
+        self.process = None
+
+    def _why(self):
+        """What ended the process: its exit status, in words."""
+        code = self.process.wait()
+        if code < 0:
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"exited with status {code}"
+
+    def start(self):
+        """Run the cells in a fresh process; leave out a cell that crashes or hangs and start again."""
+        while True:
+            self.kill()
+            self._spawn()
+            current = None
+            while True:
+                event = self._read(time.monotonic() + self.timeout)
+                if isinstance(event, str):
+                    if current is None:  # the process died before running any cell: nothing to leave out
+                        self.output = f"the student's process could not start ({event})"
+                        return False
+                    why = f"ran longer than {self.timeout:g} s" if event == "timeout" else self._why()
+                    self.skipped[current] = f"the process {why} while running this cell; it was left out"
+                    break
+                if event["event"] == "cell":
+                    current = event["id"]
+                elif event["event"] == "done":
+                    current = None
+                    if event["error"]:
+                        self.errors[event["id"]] = event["error"]
+                else:
+                    self.output = event["output"]
+                    return True
+
+    def run(self, name, args, backward=None, douts=()):
+        """Like checking.InKernel.run, across the sandbox boundary."""
+        if self.process is None and not self.start():
+            raise GradingError(f"{name}: {self.output}", status="crashed")
+        self.requests.write(dumps({"name": name, "args": list(args), "backward": backward, "douts": list(douts)}))
+        reply = self._read(time.monotonic() + self.timeout)
+        if isinstance(reply, str):
+            why = f"ran longer than {self.timeout:g} s" if reply == "timeout" else self._why()
+            self.kill()
+            called = f"{name} then {backward}" if backward else name
+            raise GradingError(f"{called}: the student's process {why}.", status=reply)
+        if "error" in reply:
+            raise GradingError(reply["error"], status=reply.get("status", "failed"))
+        return Run(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]))
