@@ -34,6 +34,7 @@ TMP_BYTES = 64 * 1024**2
 CPU_SECONDS = 300
 REPLY_BYTES = 64 * 1024**2
 BWRAP = shutil.which("bwrap")
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "nsswitch.conf")
 
 
 def public_package(folder):
@@ -64,7 +65,9 @@ def command(workdir, public, fds):
     if not BWRAP:
         return worker, str(workdir)
     prefixes = {sys.base_prefix, sys.prefix}
-    binds = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    binds = ["--ro-bind", "/usr", "/usr"]
+    for name in ETC_FILES:  # of /etc only what the dynamic linker and Python need: no passwords, no keys
+        binds += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for link in ("/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(link):
             binds += ["--symlink", os.readlink(link), link]
@@ -190,8 +193,10 @@ class Sandboxed:
     def _why(self):
         """What ended the process: its exit status, in words."""
         code = self.process.wait()
-        if code < 0:
-            return f"killed by signal {signal.Signals(-code).name}"
+        if code < 0 or (BWRAP and code > 128):  # bwrap reports a signal as 128 + its number
+            number = -code if code < 0 else code - 128
+            name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+            return f"was killed by signal {name}"
         return f"exited with status {code}"
 
     def start(self):

@@ -166,3 +166,32 @@ def test_feedback_shows_the_message_of_a_failed_hidden_test(course):
     # This mutant passes the visible tests; only a hidden test catches it, and its message is shown.
     feedback = course / "feedback" / "mutant-backward_changes_dh_in_place" / "rnn_bptt" / "rnn_bptt.html"
     assert "changed its argument dh in place" in feedback.read_text()
+
+
+@pytest.fixture(scope="module")
+def hardened(course, tmp_path_factory):
+    """The same submissions graded by python -m autograder grade, scores also written to a gradebook copy."""
+    gradebook = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
+    shutil.copy(course / "gradebook.db", gradebook)
+    out = tmp_path_factory.mktemp("hardened")
+    command = [sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--out", str(out)]
+    done = subprocess.run([*command, "--gradebook", str(gradebook)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return list(csv.DictReader((out / "grades.csv").open())), gradebook
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_and_the_hardened_grader_give_honest_submissions_equal_scores(course, hardened, assignment):
+    rows, _ = hardened
+    for student in submissions(assignment):
+        nbgrader = {test: score for test, (score, _) in cell_scores(course, assignment, student).items()}
+        mine = {r["test"]: float(r["score"]) for r in rows if r["student"] == student and r["assignment"] == assignment}
+        assert mine == nbgrader, student
+
+
+def test_the_hardened_scores_land_in_the_nbgrader_gradebook(course, hardened):
+    rows, gradebook = hardened
+    with Gradebook(f"sqlite:///{gradebook}") as gb:
+        for r in rows:
+            grade = gb.find_grade(f"test_{r['test']}", r["assignment"], r["assignment"], r["student"])
+            assert grade.score == float(r["score"])

@@ -1,0 +1,276 @@
+"""Hardened grading (python -m autograder grade): bad input of every kind is graded, with a reason.
+
+One class of submissions to rnn_bptt, each broken in one way, is graded in one run; every
+submission gets a clear status and message, and the correct submission in the same run keeps
+full marks.
+"""
+
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from notebooks import ROOT, secret_lines, solution_code, submission
+
+from autograder.grade import FIELDS, STATUSES, grade
+
+A = "rnn_bptt"
+SOLUTION = solution_code(A)
+GOOD = "good"
+BROKEN_FUNCTIONS = {
+    # student: (function replaced, its new code)
+    "renamed": ("rnn_forward", SOLUTION["rnn_forward"].replace("def rnn_forward(", "def rnn_fwd(")),
+    "syntax-error": ("linear_forward", "def linear_forward(h, Wy, by):\n    return h @ Wy.T +"),
+    "raises": ("linear_forward", "def linear_forward(h, Wy, by):\n    raise ValueError('not done')"),
+    "endless": ("linear_forward", "def linear_forward(h, Wy, by):\n    while True:\n        pass"),
+    "sleeps": ("linear_forward", "import time\n\n\ndef linear_forward(h, Wy, by):\n    time.sleep(600)"),
+    "memory-bomb": ("linear_forward", "def linear_forward(h, Wy, by):\n    return np.ones(10**11), None"),
+    "os-exit": ("linear_forward", "import os\n\n\ndef linear_forward(h, Wy, by):\n    os._exit(0)"),
+    "segfault": ("linear_forward", "import ctypes\n\n\ndef linear_forward(h, Wy, by):\n    ctypes.string_at(0)"),
+    "nan": (
+        "linear_forward",
+        "def linear_forward(h, Wy, by):\n    return np.full((h.shape[0], Wy.shape[0]), np.nan), None",
+    ),
+    "wrong-shape": ("linear_forward", "def linear_forward(h, Wy, by):\n    return (h @ Wy.T + by).T, None"),
+    "float32": (
+        "linear_forward",
+        "def linear_forward(h, Wy, by):\n    return (h @ Wy.T + by).astype(np.float32), (h, Wy)",
+    ),
+    "in-place": (
+        "linear_forward",
+        "def linear_forward(h, Wy, by):\n    scores = h @ Wy.T\n    scores += by\n    h *= 1.0\n    h[0, 0] += 1.0\n"
+        "    h[0, 0] -= 1.0\n    by += 0.0\n    by[0] = by[0] + 1.0\n    return scores, (h, Wy)",
+    ),
+}
+EXTRA_CELLS = {
+    # student: a cell added after the answers (the answers are the solution's)
+    "top-level-loop": "while True:\n    pass",
+    "top-level-exit": "import sys\n\nsys.exit(3)",
+    "prints-100-mb": "import sys\n\nfor _ in range(100):\n    sys.stdout.write('x' * 1_000_000)",
+    "warns": "import warnings\n\nwarnings.warn('this correct code warns on stderr')",
+    "patches-builtins": "import builtins\n\nbuiltins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0",
+    "patches-numpy": "np.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n\n\n"
+    "def linear_backward(dscores, cache):\n    h, Wy = cache\n"
+    "    return dscores @ Wy, dscores.T @ h, dscores.mean(axis=0)",
+}
+ROGUE = """
+import os
+from pathlib import Path
+
+READ = []
+for secret in {secrets!r}:
+    try:
+        Path(secret).read_bytes()
+        READ.append(secret)
+    except OSError:
+        pass
+for target in {targets!r}:
+    try:
+        Path(target).write_text("written by a student")
+    except OSError:
+        pass
+_right = rnn_step_forward
+
+
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    if READ:
+        raise RuntimeError("read " + ", ".join(READ))
+    return _right(x, h_prev, Wx, Wh, b)
+"""
+
+
+def write(folder, student, nb, name=f"{A}.ipynb"):
+    target = folder / student / A
+    target.mkdir(parents=True)
+    nbformat.write(nb, target / name)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """(rows, out folder, outside paths the rogue student tried to write)."""
+    base = tmp_path_factory.mktemp("hardened")
+    submitted, out = base / "submitted", base / "results"
+    write(submitted, GOOD, submission(A, SOLUTION))
+    for student, (function, code) in BROKEN_FUNCTIONS.items():
+        write(submitted, student, submission(A, {**SOLUTION, function: code}))
+    for student, extra in EXTRA_CELLS.items():
+        nb = submission(A, SOLUTION)
+        nb.cells.append(nbformat.v4.new_code_cell(extra))
+        write(submitted, student, nb)
+    targets = [str(base / "written-by-student.txt"), str(out / "grades.csv.hacked"), str(submitted / GOOD / "x")]
+    secrets = [
+        str(ROOT / "solutions" / A / f"{A}.ipynb"),
+        str(ROOT / "autograder" / "hidden" / f"{A}.py"),
+        "/etc/shadow",
+    ]
+    nb = submission(A, SOLUTION)
+    nb.cells.append(nbformat.v4.new_code_cell(ROGUE.format(secrets=secrets, targets=targets)))
+    write(submitted, "rogue", nb)
+    tampered = submission(A, SOLUTION)
+    tampered.cells = [
+        c for c in tampered.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_rnn_backward"
+    ]
+    for cell in tampered.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "visible_rnn_forward":
+            cell.source = "pass"
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_linear_forward":
+            cell.metadata["nbgrader"]["points"] = 100
+    write(submitted, "tampered", tampered)
+    (submitted / "unreadable" / A).mkdir(parents=True)
+    (submitted / "unreadable" / A / f"{A}.ipynb").write_text("{ not a notebook")
+    write(submitted, "misnamed", submission(A, SOLUTION), name="my_rnn_final.ipynb")
+    (submitted / "missing" / A).mkdir(parents=True)
+    rows = grade(submitted, out, workers=2, timeout=3, quiet=True)
+    return rows, out, targets
+
+
+def of(rows, student, test=None):
+    found = [r for r in rows if r["student"] == student and (test is None or r["test"] == test)]
+    assert found, (student, test)
+    return found
+
+
+def total(rows, student):
+    return sum(r["score"] for r in of(rows, student))
+
+
+def test_grades_csv_has_exactly_the_columns_and_known_statuses(graded):
+    rows, out, _ = graded
+    with open(out / "grades.csv") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == FIELDS
+        assert len(list(reader)) == len(rows)
+    assert {r["status"] for r in rows} <= set(STATUSES)
+    assert all(r["message"] for r in rows)
+
+
+def test_the_correct_submission_keeps_full_marks_beside_the_broken_ones(graded):
+    rows, _, _ = graded
+    assert total(rows, GOOD) == 25
+    assert {r["status"] for r in of(rows, GOOD)} == {"ok"}
+
+
+@pytest.mark.parametrize(
+    "student, status, words",
+    [
+        ("renamed", "failed", "rnn_forward is not defined"),
+        ("syntax-error", "failed", "linear_forward is not defined"),
+        ("raises", "error", "linear_forward raised ValueError: not done"),
+        ("endless", "timeout", "ran longer than 3 s"),
+        ("sleeps", "timeout", "ran longer than 3 s"),
+        ("memory-bomb", "error", "MemoryError"),
+        ("os-exit", "crashed", "exited with status 0"),
+        ("segfault", "crashed", "SIGSEGV"),
+        ("nan", "failed", "NaN or inf"),
+        ("wrong-shape", "failed", "has shape"),
+        ("float32", "failed", "dtype float32, expected float64"),
+        ("in-place", "failed", "in place"),
+    ],
+)
+def test_a_broken_function_loses_its_points_with_a_reason_and_nothing_else(graded, student, status, words):
+    rows, _, _ = graded
+    function = BROKEN_FUNCTIONS[student][0]
+    (broken,) = of(rows, student, function)
+    assert broken["status"] == status and words in broken["message"], broken
+    users = {
+        "rnn_forward": {"rnn_backward", "many_to_one_loss"},
+        "linear_forward": {"linear_backward", "many_to_one_loss"},
+    }
+    for r in of(rows, student):
+        if r["test"] not in {function} | users[function]:
+            assert r["status"] == "ok", r
+
+
+@pytest.mark.parametrize("student", sorted(set(EXTRA_CELLS) - {"patches-numpy"}))
+def test_a_harmless_or_hostile_extra_cell_costs_nothing(graded, student):
+    rows, out, _ = graded
+    assert total(rows, student) == 25, [r for r in of(rows, student) if r["status"] != "ok"]
+    record = json.loads(next((out / "records" / student).rglob("*.json")).read_text())
+    if student in ("top-level-loop", "top-level-exit"):
+        assert record["skipped"] or record["cell_errors"]
+
+
+def test_monkeypatching_numpy_cannot_pass_a_wrong_gradient(graded):
+    rows, _, _ = graded
+    (linear,) = of(rows, "patches-numpy", "linear_backward")
+    assert linear["status"] == "failed" and "dby is wrong" in linear["message"]
+
+
+def test_student_code_cannot_read_the_instructors_files_or_write_outside(graded):
+    rows, _, targets = graded
+    (forward,) = of(rows, "rogue", "rnn_step_forward")
+    assert forward["status"] == "ok", forward["message"]
+    for target in targets:
+        assert not Path(target).exists(), target
+
+
+def test_edited_or_deleted_tests_are_reported_and_change_no_score(graded):
+    rows, _, _ = graded
+    (note,) = of(rows, "tampered", "notebook")
+    assert note["status"] == "tampered" and note["max_score"] == 0
+    for words in ("test_rnn_backward was deleted", "visible_rnn_forward was edited", "test_linear_forward was edited"):
+        assert words in note["message"]
+    assert total(rows, "tampered") == 25
+
+
+@pytest.mark.parametrize(
+    "student, words",
+    [("unreadable", "not a readable notebook"), ("misnamed", "expected rnn_bptt.ipynb"), ("missing", "no notebook")],
+)
+def test_a_notebook_that_cannot_be_graded_is_invalid_with_a_reason(graded, student, words):
+    rows, _, _ = graded
+    assert all(r["status"] == "invalid" and words in r["message"] and r["score"] == 0 for r in of(rows, student))
+    assert len(of(rows, student)) == 9
+
+
+def test_feedback_and_report_show_no_hidden_code(graded):
+    _, out, _ = graded
+    secrets = secret_lines(A)
+    feedback = list((out / "feedback").rglob("*.html"))
+    assert len(feedback) >= len(BROKEN_FUNCTIONS) + len(EXTRA_CELLS)
+    for path in feedback + [out / "report.html"]:
+        text = path.read_text()
+        assert "hidden_tests" not in text and "BEGIN HIDDEN" not in text and "expect_gradient" not in text
+        assert not [line for line in secrets if line in text], path
+    report = (out / "report.html").read_text()
+    assert report.count("data:image/png;base64") >= 1 and "Most common messages" in report
+    good = (out / "feedback" / GOOD / A / f"{A}.html").read_text()
+    assert "25 / 25" in good
+
+
+def test_a_second_run_skips_what_is_graded_and_force_grades_again(graded, tmp_path):
+    rows, out, _ = graded
+    record = out / "records" / GOOD / A / f"{A}.ipynb.json"
+    before = record.stat().st_mtime_ns
+    again = grade(out.parent / "submitted", out, workers=2, timeout=3, quiet=True)
+    assert record.stat().st_mtime_ns == before
+    assert sorted(map(str, again)) == sorted(map(str, rows))
+
+
+def test_an_lms_zip_is_graded(graded, tmp_path):
+    _, out, _ = graded
+    good = out.parent / "submitted" / GOOD / A / f"{A}.ipynb"
+    archive = tmp_path / "canvas.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(good, f"lovelaceada_1234_5678_{A}.ipynb")
+        z.write(good, f"Grace Hopper_42_assignsubmission_file_/{A}.ipynb")
+    rows = grade(archive, tmp_path / "results", workers=2, timeout=3, quiet=True)
+    assert {r["student"] for r in rows} == {"lovelaceada", "Grace-Hopper"}
+    assert sum(r["score"] for r in rows) == 50
+
+
+def test_without_arguments_it_grades_the_demo_class(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "--timeout", "3"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    totals = {
+        r["student"]: float(r["score"]) for r in csv.DictReader(open(tmp_path / "grading-demo/results/totals.csv"))
+    }
+    assert totals["ada"] == 25 and totals["ivy"] == 0 and totals["jon"] == 0
+    assert 0 < totals["ben"] < 25
+    assert (tmp_path / "grading-demo/results/report.html").is_file()
