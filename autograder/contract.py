@@ -24,4 +24,24 @@ RNN_BPTT = {
     "many_to_one_loss": Function(("x", "y", "params"), ("loss", "grads")),
 }
 
-EXERCISES = {"rnn_bptt": RNN_BPTT}
+VANISHING = {
+    # J (N, H, H): J[n] = diag(1 - h_next[n]**2) @ Wh = d h_next[n] / d h_prev[n].
+    "rnn_step_jacobian": Function(("h_next", "Wh"), ("J",)),
+    # norms (T,): norms[t] = mean over n of ||dL/dh[n, t]||_2 when the loss reaches the states only
+    # through the last one, with dL/dh[:, T-1] = dh_last (N, H); h (N, T, H) are the states of a tanh RNN.
+    "gradient_norms_through_time": Function(("h", "Wh", "dh_last"), ("norms",)),
+    # Global L2 norm over all arrays of the dict; all rescaled by max_norm / total_norm only when
+    # total_norm > max_norm; new arrays returned; total_norm is the norm before clipping.
+    "clip_grad_norm": Function(("grads", "max_norm"), ("clipped", "total_norm")),
+}
+
+LSTM = {
+    # Gates stacked in the order i, f, g, o (as torch.nn.LSTM): Wx (4H, D), Wh (4H, H), b (4H,).
+    "lstm_step_forward": Function(("x", "h_prev", "c_prev", "Wx", "Wh", "b"), ("h_next", "c_next"), cache=True),
+    "lstm_step_backward": Function(("dh_next", "dc_next", "cache"), ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")),
+    # The initial cell state is zero.
+    "lstm_forward": Function(("x", "h0", "Wx", "Wh", "b"), ("h",), cache=True),
+    "lstm_backward": Function(("dh", "cache"), ("dx", "dh0", "dWx", "dWh", "db")),
+}
+
+EXERCISES = {"rnn_bptt": RNN_BPTT, "vanishing": VANISHING, "lstm": LSTM}

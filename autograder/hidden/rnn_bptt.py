@@ -81,9 +81,10 @@ def check_backward(student, forward, backward, reference, args, where, rng):
     def loss():
         return float(np.sum(dout * reference(*args)))
 
-    for grad_name, grad, x in zip(names, run.grads, args):
+    for i, (grad_name, grad, x) in enumerate(zip(names, run.grads, args)):
         grad = expect_array(grad, grad_name, x.shape, label)
-        expect_gradient(grad, loss, x, grad_name, label, rng)
+        key = (reference.__module__, reference.__name__, i, dout, *args)
+        expect_gradient(grad, loss, x, grad_name, label, rng, key=key)
     return run
 
 
@@ -170,7 +171,8 @@ def softmax_cross_entropy(student):
             raise
         expect_close(loss, ref.softmax_cross_entropy(scores, y), "loss", label)
         x = scores.copy()
-        expect_gradient(dscores, lambda: ref.softmax_cross_entropy(x, y), x, "dscores", label, None)
+        key = ("softmax_cross_entropy", x, y)
+        expect_gradient(dscores, lambda: ref.softmax_cross_entropy(x, y), x, "dscores", label, None, key=key)
 
 
 PARAM_NAMES = ("Wx", "Wh", "b", "Wy", "by")
@@ -196,7 +198,8 @@ def many_to_one_loss(student):
 
         for key in PARAM_NAMES:
             grad = expect_array(grads[key], f"grads['{key}']", params[key].shape, label)
-            expect_gradient(grad, loss, theta[key], f"grads['{key}']", label, p["rng"])
+            digest_key = ("many_to_one", key, p["x"], p["y"], *theta.values())
+            expect_gradient(grad, loss, theta[key], f"grads['{key}']", label, p["rng"], key=digest_key)
 
 
 CHECKS = {
