@@ -32,3 +32,15 @@ if [ ! -f vendor/mathjax/tex-chtml.js ] || [ "$(cat "$mj_stamp" 2>/dev/null)" !=
     cp -r node_modules/mathjax/es5 vendor/mathjax
     echo "$mj_want" > "$mj_stamp"
 fi
+
+# Debian packages: bubblewrap sandboxes student code in hardened grading (python -m autograder grade).
+need=()
+[ -x /usr/bin/bwrap ] || need+=(bubblewrap)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "setup: installing ${need[*]} with apt-get"
+        apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+    else
+        echo "setup: not root: install ${need[*]} yourself (sudo apt-get install ${need[*]}); continuing without" >&2
+    fi
+fi
