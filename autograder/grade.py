@@ -19,6 +19,7 @@ import sys
 import tempfile
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -47,10 +48,12 @@ def read_notebook(path):
     return nbformat.read(path, as_version=4)
 
 
+@cache
 def assignments():
-    return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+    return tuple(sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()))
 
 
+@cache
 def tests_of(assignment):
     """[(function, points)] of the assignment's autograded test cells, in notebook order."""
     nb = read_notebook(ROOT / "solutions" / assignment / f"{assignment}.ipynb")

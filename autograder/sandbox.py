@@ -1,7 +1,8 @@
 """The student's process, seen from the trusted grader: started in a sandbox, called, killed.
 
 With bubblewrap (Debian's `bubblewrap`, /usr/bin/bwrap) the student's code runs with no network,
-its own process tree, a fresh /tmp, read-only system folders, and of the course only the public part
+its own process tree, a small fresh /tmp and working folder (in memory, 64 MiB each), read-only
+system folders, and of the course only the public part
 of autograder/ (gradcheck, codec, worker, checking, contract): solutions/, hidden tests, the reference,
 other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
 child process in a scratch folder: the limits below still hold, and verdicts still come from the
@@ -84,9 +85,13 @@ def command(workdir, public, fds):
         "--ro-bind",
         str(public),
         "/opt/course",
-        "--bind",
-        str(workdir),
+        "--size",
+        str(TMP_BYTES),
+        "--tmpfs",
         "/submission",
+        "--ro-bind",
+        str(Path(workdir) / "program.json"),
+        "/submission/program.json",
         "--chdir",
         "/submission",
         "--proc",

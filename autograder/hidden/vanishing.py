@@ -52,7 +52,7 @@ def make_inputs(shape, seed, gain=0.9, input_scale=1.0, orthogonal=False):
     rng = np.random.default_rng(seed)
     p = {
         "x": input_scale * rng.standard_normal((N, T, D)),
-        "h0": 0.5 * rng.standard_normal((N, H)),
+        "h0": 0.5 * input_scale * rng.standard_normal((N, H)),
         "Wx": rng.standard_normal((H, D)) / np.sqrt(D),
         "b": 0.3 * input_scale * rng.standard_normal(H),
     }
@@ -270,18 +270,22 @@ def clip_cases():
 def clip_mistakes(grads, max_norm):
     norms = {name: np.linalg.norm(g) for name, g in grads.items()}
     total = ref.clip_grad_norm(grads, max_norm)[1]
-    per_array = {name: g * min(1.0, max_norm / norms[name]) for name, g in grads.items()}
-    always = {name: g * max_norm / total for name, g in grads.items()}
     return [
         (
             "each array was clipped by its own norm: clip by the global norm of all arrays together, so that "
             "every array is scaled by the same factor and the direction of the whole gradient is kept.",
-            per_array,
+            {name: g * min(1.0, max_norm / norms[name]) for name, g in grads.items()},
         ),
         (
             "the arrays were rescaled although total_norm <= max_norm: rescale only when total_norm > max_norm.",
-            always,
+            {name: g * max_norm / total for name, g in grads.items()},
         ),
+        (
+            "each entry was clipped to [-max_norm, max_norm]: that is clipping by value; here the norm is "
+            "clipped, by rescaling every array with max_norm / total_norm.",
+            {name: np.clip(g, -max_norm, max_norm) for name, g in grads.items()},
+        ),
+        ("the gradients were not rescaled although total_norm > max_norm.", grads),
     ]
 
 
@@ -317,11 +321,14 @@ def clip_grad_norm(student):
             elif abs(total_norm - sum(np.linalg.norm(g) for g in grads.values())) < 1e-8 * expected_total:
                 hint = "\nHint: the global norm is the square root of the sum of squares of all entries of all arrays."
             raise GradingError(f"{error}{hint}", "total_norm") from None
-        try:
-            expect_close(flat(clipped), flat(expected), "clipped", label, CLIPPED_TOL)
-        except GradingError as error:
+        error = rel_error(flat(clipped), flat(expected))
+        if not error <= CLIPPED_TOL:
             candidates = [(hint, flat(wrong)) for hint, wrong in clip_mistakes(grads, max_norm)]
-            raise GradingError(f"{error}{first_match(flat(clipped), candidates)}", "clipped") from None
+            raise GradingError(
+                f"{label}: clipped is wrong: relative error {error:.1e} over all arrays together "
+                f"(tolerance {CLIPPED_TOL:.0e}).{first_match(flat(clipped), candidates)}",
+                "clipped",
+            )
 
 
 CHECKS = {

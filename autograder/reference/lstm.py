@@ -38,12 +38,13 @@ def lstm_step(x, h_prev, c_prev, Wx, Wh, b, hold_h=None, hold_c=None):
     return o * np.tanh(c_next), c_next
 
 
-def lstm_states(x, h0, Wx, Wh, b, hold_h=None, hold_c=None):
+def lstm_states(x, h0, Wx, Wh, b, hold_h=None, hold_c=None, c0=None):
     """Hidden and cell states (h, c), each (N, T, H), over x (N, T, D) from h0 (N, H) and c0 = 0.
 
     hold_h, hold_c: optional (N, T, H) arrays of the previous states of every step (see lstm_step).
+    c0: another initial cell state than the contract's zero, to name the mistake of starting from it.
     """
-    h, c = h0, np.zeros_like(h0)
+    h, c = h0, np.zeros_like(h0) if c0 is None else c0
     hs, cs = [], []
     for t in range(x.shape[1]):
         held = {
