@@ -7,6 +7,7 @@ full marks.
 
 import csv
 import json
+import socket
 import subprocess
 import sys
 import zipfile
@@ -59,9 +60,15 @@ EXTRA_CELLS = {
 }
 ROGUE = """
 import os
+import socket
 from pathlib import Path
 
 READ = []
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+    READ.append("a server on the grader's loopback")
+except OSError:
+    pass
 for secret in {secrets!r}:
     try:
         Path(secret).read_bytes()
@@ -102,13 +109,19 @@ def graded(tmp_path_factory):
         nb.cells.append(nbformat.v4.new_code_cell(extra))
         write(submitted, student, nb)
     targets = [str(base / "written-by-student.txt"), str(out / "grades.csv.hacked"), str(submitted / GOOD / "x")]
+    gradebook = base / "gradebook.db"
+    gradebook.write_text("the instructor's gradebook")
     secrets = [
         str(ROOT / "solutions" / A / f"{A}.ipynb"),
         str(ROOT / "autograder" / "hidden" / f"{A}.py"),
+        str(submitted / GOOD / A / f"{A}.ipynb"),
+        str(gradebook),
         "/etc/shadow",
     ]
+    server = socket.create_server(("127.0.0.1", 0))  # on the grader's loopback: out of the sandbox's reach
+    port = server.getsockname()[1]
     nb = submission(A, SOLUTION)
-    nb.cells.append(nbformat.v4.new_code_cell(ROGUE.format(secrets=secrets, targets=targets)))
+    nb.cells.append(nbformat.v4.new_code_cell(ROGUE.format(secrets=secrets, targets=targets, port=port)))
     write(submitted, "rogue", nb)
     tampered = submission(A, SOLUTION)
     tampered.cells = [
@@ -125,6 +138,7 @@ def graded(tmp_path_factory):
     write(submitted, "misnamed", submission(A, SOLUTION), name="my_rnn_final.ipynb")
     (submitted / "missing" / A).mkdir(parents=True)
     rows = grade(submitted, out, workers=2, timeout=3, quiet=True)
+    server.close()
     return rows, out, targets
 
 
@@ -200,7 +214,7 @@ def test_monkeypatching_numpy_cannot_pass_a_wrong_gradient(graded):
     assert linear["status"] == "failed" and "dby is wrong" in linear["message"]
 
 
-def test_student_code_cannot_read_the_instructors_files_or_write_outside(graded):
+def test_student_code_cannot_read_other_files_reach_the_network_or_write_outside(graded):
     rows, _, targets = graded
     (forward,) = of(rows, "rogue", "rnn_step_forward")
     assert forward["status"] == "ok", forward["message"]
@@ -249,6 +263,9 @@ def test_a_second_run_skips_what_is_graded_and_force_grades_again(graded, tmp_pa
     again = grade(out.parent / "submitted", out, workers=2, timeout=3, quiet=True)
     assert record.stat().st_mtime_ns == before
     assert sorted(map(str, again)) == sorted(map(str, rows))
+    forced = grade(out.parent / "submitted", out, workers=2, timeout=3, force=True, quiet=True)
+    assert record.stat().st_mtime_ns != before
+    assert sorted(map(str, forced)) == sorted(map(str, rows))
 
 
 def test_an_lms_zip_is_graded(graded, tmp_path):
