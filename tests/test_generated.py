@@ -49,3 +49,15 @@ def test_every_answer_cell_has_a_graded_hidden_test():
         for grade_id, cell in graded_cells(nb).items():
             name = grade_id.removeprefix("test_")
             assert f'check("{name}", globals())' in cell.source
+
+
+def test_every_solution_notebook_runs_clean_with_its_visible_and_hidden_tests():
+    from nbclient import NotebookClient
+
+    for assignment in ASSIGNMENTS:
+        nb = solution_notebook(assignment)
+        folder = ROOT / "solutions" / assignment
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        streams = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("name") == "stderr"]
+        assert not errors and not streams, (assignment, errors[:1], streams[:1])
