@@ -33,13 +33,18 @@ if [ ! -f vendor/mathjax/tex-chtml.js ] || [ "$(cat "$mj_stamp" 2>/dev/null)" !=
     echo "$mj_want" > "$mj_stamp"
 fi
 
-# Debian packages: bubblewrap sandboxes student code in hardened grading (python -m autograder grade).
+# Debian packages: bubblewrap sandboxes student code in hardened grading (python -m autograder grade);
+# chromium is the browser of tests/test_browser.py, driven by Playwright (in requirements.lock). Never
+# `playwright install`: it downloads a browser of its own.
 need=()
 [ -x /usr/bin/bwrap ] || need+=(bubblewrap)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "setup: installing ${need[*]} with apt-get"
-        apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+        # Without recommends: chromium's would add a GL stack, printer tools and more, unused here.
+        apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            --no-install-recommends "${need[@]}" >/dev/null
     else
         echo "setup: not root: install ${need[*]} yourself (sudo apt-get install ${need[*]}); continuing without" >&2
     fi

@@ -1,9 +1,6 @@
 """The book builds strictly, offline, and shows no solution code and no hidden test."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from notebooks import ROOT, assignments, secret_lines
@@ -17,18 +14,10 @@ CHAPTERS_WITH_EXERCISES = {
 RESOURCE = re.compile(r'<(script|link|img|iframe|source)\b[^>]*?\b(src|href)="([^"]*)"', re.I)
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory):
-    """The book built from scratch with warnings as errors; the path of its HTML."""
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    done = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "-n", "--keep-going", "--path-output", str(out)],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    return out / "_build" / "html"
+@pytest.fixture
+def html(built_book):
+    """The HTML of the book, built once per test run (tests/conftest.py)."""
+    return built_book
 
 
 def pages(html):
