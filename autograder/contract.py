@@ -44,4 +44,13 @@ LSTM = {
     "lstm_backward": Function(("dh", "cache"), ("dx", "dh0", "dWx", "dWh", "db")),
 }
 
-EXERCISES = {"rnn_bptt": RNN_BPTT, "vanishing": VANISHING, "lstm": LSTM}
+GRU = {
+    # Gates stacked in the order r, z, n with two biases (as torch.nn.GRU): Wx (3H, D), Wh (3H, H), bx and bh (3H,).
+    # n = tanh(x Wxn^T + bxn + r * (h_prev Whn^T + bhn)), h_next = (1 - z) * n + z * h_prev.
+    "gru_step_forward": Function(("x", "h_prev", "Wx", "Wh", "bx", "bh"), ("h_next",), cache=True),
+    "gru_step_backward": Function(("dh_next", "cache"), ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")),
+    "gru_forward": Function(("x", "h0", "Wx", "Wh", "bx", "bh"), ("h",), cache=True),
+    "gru_backward": Function(("dh", "cache"), ("dx", "dh0", "dWx", "dWh", "dbx", "dbh")),
+}
+
+EXERCISES = {"rnn_bptt": RNN_BPTT, "vanishing": VANISHING, "lstm": LSTM, "gru": GRU}
