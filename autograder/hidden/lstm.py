@@ -25,12 +25,18 @@ from autograder.checking import (
     expect_unmodified,
     run_check,
 )
-from autograder.gradcheck import FULL_CHECK_MAX_SIZE, gradient_error, numerical_gradient, rel_error
+from autograder.gradcheck import (
+    FULL_CHECK_MAX_SIZE,
+    directional_derivative,
+    gradient_error,
+    numerical_gradient,
+    rel_error,
+)
 from autograder.reference import lstm as ref
 
 # (N, T, D, H): all four different in each shape; T = 1 isolates one step from many.
 SHAPES = [(3, 1, 4, 5), (2, 4, 3, 4), (4, 3, 5, 2)]
-LARGE_SHAPE = (6, 7, 8, 9)  # too many entries for full differences: directional checks
+LARGE_SHAPE = (6, 7, 8, 9)  # checked by directional derivatives only, which cost the same for any size
 SEED = 50_417
 ORDERS = ["".join(p) for p in permutations(ref.GATES) if "".join(p) != ref.GATES]
 GATE_NAMES = {"i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o"}
@@ -64,6 +70,12 @@ def cases(shapes=SHAPES):
     for k, shape in enumerate(shapes):
         N, T, D, H = shape
         yield f"N={N}, T={T}, D={D}, H={H}", make_inputs(shape, SEED + k)
+
+
+def method_for(where):
+    """Full differences for the small shapes, directional ones for the large shape."""
+    N, T, D, H = LARGE_SHAPE
+    return "directional" if where == f"N={N}, T={T}, D={D}, H={H}" else "auto"
 
 
 def step_args(p):
@@ -100,8 +112,34 @@ def order_hint(actual, reference, args, weights_at):
     return ""
 
 
+def block_errors(actual, loss, x, rng):
+    """Relative error of each gate block of a parameter gradient, and the numerical gradient when computed.
+
+    Full differences for small arrays; for large ones, directional checks along directions confined
+    to one block, so that only that block of the gradient counts.
+    """
+    H = x.shape[0] // 4
+    if x.size <= FULL_CHECK_MAX_SIZE:
+        numeric = numerical_gradient(loss, x)
+        return [rel_error(actual[k * H : (k + 1) * H], numeric[k * H : (k + 1) * H]) for k in range(4)], numeric
+    errors = []
+    for k in range(4):
+        direction = np.zeros_like(x)
+        direction[k * H : (k + 1) * H] = rng.standard_normal(direction[k * H : (k + 1) * H].shape)
+        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
+    return errors, None
+
+
+def block_sizes(numeric):
+    """The norm of each gate block of a numerical gradient (all 1 when it was not computed)."""
+    if numeric is None:
+        return [1.0] * 4
+    H = numeric.shape[0] // 4
+    return [float(np.linalg.norm(numeric[k * H : (k + 1) * H])) for k in range(4)]
+
+
 def block_hint(actual, loss, x, name, rng):
-    """Which gate blocks of a parameter gradient are wrong, with a guess at why.
+    """Which gate blocks of a parameter gradient are wrong, with a guess at why ("" when no pattern shows).
 
     Inputs:
     - actual: the student's gradient of Wx, Wh or b (rows: 4 gate blocks)
@@ -109,38 +147,26 @@ def block_hint(actual, loss, x, name, rng):
     - name: "dWx", "dWh" or "db"
     - rng: Generator for directional checks
     """
-    H = x.shape[0] // 4
-    if x.size <= FULL_CHECK_MAX_SIZE:
-        numeric = numerical_gradient(loss, x)
+    errors, numeric = block_errors(actual, loss, x, rng)
+    if numeric is not None:
         for order in ORDERS:
             if rel_error(ref.read_in_order(order, actual), numeric) < GRADIENT_TOL:
                 return (
-                    f"Hint: the rows of {name} are the right gradients stacked in the order {', '.join(order)}; "
-                    "stack the gate blocks of dA in the order i, f, g, o, as the gates."
+                    f"{name} holds the right gradients with its gate blocks in the order {', '.join(order)}; "
+                    "stack the blocks of dA in the order of the gates, i, f, g, o."
                 )
-        errors = [rel_error(actual[k * H : (k + 1) * H], numeric[k * H : (k + 1) * H]) for k in range(4)]
-    else:
-        errors = []
-        for k in range(4):
-            mask = np.zeros_like(x)
-            mask[k * H : (k + 1) * H] = 1.0
-
-            def masked_loss(mask=mask):
-                return loss()
-
-            direction_rng = np.random.default_rng(rng.integers(1 << 30))
-            errors.append(gradient_error(masked_loss, x, actual * mask, "directional", direction_rng))
-            # a direction confined to block k: only that block of the gradient counts
     wrong = [gate for gate, err in zip(ref.GATES, errors) if not err <= GRADIENT_TOL]
-    right = [gate for gate in ref.GATES if gate not in wrong]
+    # A block whose true gradient is zero (the forget gate's when c_prev = 0) shows nothing.
+    informative = [gate for gate, size in zip(ref.GATES, block_sizes(numeric)) if size > 0]
+    right = [gate for gate in informative if gate not in wrong]
     if not wrong or not right:
         return ""
     where = ", ".join(GATE_NAMES[gate] for gate in wrong)
-    hint = f"Hint: {name} is wrong in the rows of the {where} and right in the others."
-    if set(wrong) == {"i", "f", "o"}:
-        hint += " The three sigmoid gates are wrong and the tanh candidate is right: sigma'(a) = sigma(a) (1 - sigma(a))."
+    hint = f"{name} is wrong in the rows of the {where} and right in the rows of {', '.join(right)}."
+    if "g" in right and set(wrong) <= {"i", "f", "o"} and len(wrong) > 1:
+        hint += " The sigmoid gates are wrong and the tanh candidate is right: sigma'(a) = sigma(a) (1 - sigma(a))."
     elif wrong == ["g"]:
-        hint += " The candidate is g = tanh(a_g): its derivative is 1 - g**2."
+        hint += " The candidate is g = tanh(a_g), whose derivative is 1 - g**2, and it multiplies i."
     elif wrong == ["f"]:
         hint += " The forget gate multiplies c_prev: dA_f = dc * c_prev * f * (1 - f)."
     elif wrong == ["o"]:
@@ -151,31 +177,48 @@ def block_hint(actual, loss, x, name, rng):
 # --- the checks ------------------------------------------------------------------------------------
 
 
-def check_forward(student, name, reference, args, where, weights_at, expected_names):
-    """Outputs of a forward function against the reference (a function returning a tuple of arrays)."""
+def check_forward(student, name, reference, args, where, weights_at, names):
+    """Outputs of a forward function against the reference, a function returning a tuple of arrays.
+
+    Inputs:
+    - names: the names of the outputs checked, in the order of the reference's tuple; they are checked
+      in that order
+    """
     run = student.run(name, args)
     label = f"{name} ({where})"
     expect_unmodified(run, label)
     expected = reference(*args)
-    for out, exp, out_name in zip(run.outputs, expected, expected_names):
-        out = expect_array(out, out_name, exp.shape, label)
+    returned = dict(zip(student.contract[name].outputs, run.outputs))
+    for k, out_name in enumerate(names):
+        out = expect_array(returned[out_name], out_name, expected[k].shape, label)
         try:
-            expect_close(out, exp, out_name, label)
+            expect_close(out, expected[k], out_name, label)
         except GradingError as error:
-            hint = order_hint(out, lambda *a, k=expected_names.index(out_name): reference(*a)[k], args, weights_at)
+            hint = order_hint(out, lambda *a, k=k: reference(*a)[k], args, weights_at)
+            if not hint and k > 0:
+                hint = f"Hint: {names[0]} is right; check the formula of {out_name}."
             raise GradingError(f"{error}\n{hint}".rstrip(), out_name) from None
     return run
 
 
-def gradient_failure(student, forward, backward, reference, args, douts, where, rng):
-    """The GradingError of the first wrong gradient of `backward` for these upstream gradients, or None.
+def gradient_failure(student, forward, backward, reference, args, douts, where, rng, method="auto"):
+    """(GradingError or None, Run): every gradient of `backward` for these upstream gradients.
 
-    The loss is sum over outputs of dout * reference output; every gradient is compared with its
-    central differences (full for small arrays, directional for large ones).
+    The loss is the sum over outputs of dout * reference output. Every gradient is compared with its
+    central differences (method: "full", "directional", or "auto" for full on small arrays). The error returned is the
+    first wrong gradient's, with a hint from the first wrong parameter gradient whose gate blocks show
+    a pattern.
     """
+    args = [np.array(a, dtype=np.float64) for a in args]
     run = student.run(forward, args, backward, douts)
     label = f"{backward} ({where})"
     expect_unmodified(run, label)
+    for out, expected in zip(run.outputs, reference(*args)):
+        if np.shape(out) != expected.shape or not rel_error(out, expected) <= 1e-8:
+            raise GradingError(
+                f"{label}: not checked, because {forward} returns wrong values on these inputs, and the gradients "
+                f"must be those of the contract's LSTM: fix {forward} first (see its message)."
+            )
     names = student.contract[backward].outputs
     if len(run.grads) != len(args):
         raise GradingError(f"{label}: returned {len(run.grads)} gradients, expected {len(args)}: {', '.join(names)}.")
@@ -183,53 +226,80 @@ def gradient_failure(student, forward, backward, reference, args, douts, where, 
     def loss():
         return float(sum(np.sum(d * out) for d, out in zip(douts, reference(*args))))
 
+    first, hints = None, []
     for k, (grad_name, grad, x) in enumerate(zip(names, run.grads, args)):
         grad = expect_array(grad, grad_name, x.shape, label)
         key = (reference.__module__, reference.__name__, k, *douts, *args)
         try:
-            expect_gradient(grad, loss, x, grad_name, label, rng, key=key)
+            expect_gradient(grad, loss, x, grad_name, label, rng, method, key=key)
         except GradingError as error:
-            hint = block_hint(grad, loss, x, grad_name, rng) if grad_name in PARAMETERS else ""
-            return GradingError(f"{error}\n{hint}".rstrip(), grad_name), run
-    return None, run
+            first = first or error
+            if grad_name in PARAMETERS and "right answer times" not in str(error):
+                hints.append(block_hint(grad, loss, x, grad_name, rng))
+    if first is None:
+        return None, run
+    hint = next((h for h in hints if h), "")
+    return GradingError(f"{first}\nHint: {hint}" if hint else str(first), first.wrong_value), run
 
 
-def step_with_both_states(*args):
-    return ref.lstm_step(*args)
+def step_outputs(x, h_prev, c_prev, Wx, Wh, b):
+    """(c_next, h_next) of the reference step, in the order they are checked: c_next first."""
+    h_next, c_next = ref.lstm_step(x, h_prev, c_prev, Wx, Wh, b)
+    return c_next, h_next
+
+
+def step_outputs_in_contract_order(x, h_prev, c_prev, Wx, Wh, b):
+    """(h_next, c_next): the outputs of lstm_step_forward, whose upstream gradients dh_next, dc_next are."""
+    return ref.lstm_step(x, h_prev, c_prev, Wx, Wh, b)
+
+
+def sequence_outputs(x, h0, Wx, Wh, b):
+    """(h,): the one output of lstm_forward."""
+    return (ref.lstm(x, h0, Wx, Wh, b),)
 
 
 def lstm_step_forward(student):
     for where, p in cases():
-        check_forward(
-            student, "lstm_step_forward", step_with_both_states, step_args(p), where, (3, 4, 5), ("h_next", "c_next")
-        )
+        check_forward(student, "lstm_step_forward", step_outputs, step_args(p), where, (3, 4, 5), ("c_next", "h_next"))
+
+
+UPSTREAM_HINTS = {
+    "c ignored": (
+        "with dh_next = 0, every gradient you return is zero: dc_next is ignored. The cell state's gradient is "
+        "dc = dc_next + dh_next * o * (1 - tanh(c_next)**2)."
+    ),
+    "c wrong": (
+        "the gradients are right when only dh_next is nonzero and wrong when only dc_next is: the cell state's "
+        "gradient is dc = dc_next + dh_next * o * (1 - tanh(c_next)**2), and dc_prev = dc * f."
+    ),
+    "h wrong": (
+        "the gradients are right when only dc_next is nonzero and wrong when only dh_next is: dh_next reaches the "
+        "cell state through h_next = o * tanh(c_next), so dc = dc_next + dh_next * o * (1 - tanh(c_next)**2), and "
+        "the output gate through dA_o = dh_next * tanh(c_next) * o * (1 - o)."
+    ),
+}
 
 
 def lstm_step_backward(student):
     name, forward = "lstm_step_backward", "lstm_step_forward"
+    reference = step_outputs_in_contract_order
     for where, p in cases(SHAPES + [LARGE_SHAPE]):
-        args = step_args(p)
-        dh = p["rng"].standard_normal(p["h0"].shape)
-        dc = p["rng"].standard_normal(p["h0"].shape)
-        failure, _ = gradient_failure(student, forward, name, step_with_both_states, args, [dh, dc], where, p["rng"])
+        args, rng = step_args(p), p["rng"]
+        dh, dc = rng.standard_normal(p["h0"].shape), rng.standard_normal(p["h0"].shape)
+        failure, _ = gradient_failure(student, forward, name, reference, args, [dh, dc], where, rng, method_for(where))
         if failure is None:
             continue
-        # Which upstream path is mishandled: only dh_next, then only dc_next.
+        # Which upstream path is mishandled: only dh_next nonzero, then only dc_next.
         zero = np.zeros_like(dh)
-        only_h, _ = gradient_failure(student, forward, name, step_with_both_states, args, [dh, zero], where, p["rng"])
-        only_c, run = gradient_failure(student, forward, name, step_with_both_states, args, [zero, dc], where, p["rng"])
+        only_h, _ = gradient_failure(student, forward, name, reference, args, [dh, zero], where, rng, method_for(where))
+        only_c, run = gradient_failure(
+            student, forward, name, reference, args, [zero, dc], where, rng, method_for(where)
+        )
         if only_c is not None and only_h is None:
-            if not any(np.any(np.asarray(g)) for g in run.grads):
-                hint = "with dh_next = 0 every gradient you return is zero: dc_next is ignored. It reaches the step "
-            else:
-                hint = "the gradients are right when only dh_next is nonzero and wrong when only dc_next is: "
-            hint += "dc_next is part of the cell state's gradient, dc = dc_next + dh_next * o * (1 - tanh(c_next)**2)."
+            ignored = not any(np.any(np.asarray(grad)) for grad in run.grads)
+            hint = UPSTREAM_HINTS["c ignored" if ignored else "c wrong"]
         elif only_h is not None and only_c is None:
-            hint = (
-                "the gradients are right when only dc_next is nonzero and wrong when only dh_next is: dh_next reaches "
-                "the cell state through h_next = o * tanh(c_next), so dc = dc_next + dh_next * o * (1 - tanh(c_next)**2), "
-                "and the output gate through dA_o = dh_next * tanh(c_next) * o * (1 - o)."
-            )
+            hint = UPSTREAM_HINTS["h wrong"]
         else:
             raise failure
         raise GradingError(f"{failure}\nHint: {hint}", failure.wrong_value) from None
@@ -305,7 +375,9 @@ def lstm_backward(student):
     for where, p in cases(SHAPES + [LARGE_SHAPE]):
         args = sequence_args(p)
         dh = p["rng"].standard_normal(p["x"].shape[:2] + p["h0"].shape[1:])
-        failure, run = gradient_failure(student, forward, name, lambda *a: (ref.lstm(*a),), args, [dh], where, p["rng"])
+        failure, run = gradient_failure(
+            student, forward, name, sequence_outputs, args, [dh], where, p["rng"], method_for(where)
+        )
         if failure is not None:
             if not (one_step_ok and failure.wrong_value):
                 raise failure
