@@ -66,7 +66,9 @@ def command(workdir, public, fds):
     if not BWRAP:
         return worker, str(workdir)
     prefixes = {sys.base_prefix, sys.prefix}
-    binds = ["--ro-bind", "/usr", "/usr"]
+    # The in-memory folders first: a Python installed under /tmp is bound on top of them, not hidden.
+    binds = ["--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--size", str(TMP_BYTES), "--tmpfs", "/submission"]
+    binds += ["--ro-bind", "/usr", "/usr"]
     for name in ETC_FILES:  # of /etc only what the dynamic linker and Python need: no passwords, no keys
         binds += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for link in ("/bin", "/lib", "/lib64", "/sbin"):
@@ -85,10 +87,6 @@ def command(workdir, public, fds):
         "--ro-bind",
         str(public),
         "/opt/course",
-        "--size",
-        str(TMP_BYTES),
-        "--tmpfs",
-        "/submission",
         "--ro-bind",
         str(Path(workdir) / "program.json"),
         "/submission/program.json",
@@ -98,10 +96,6 @@ def command(workdir, public, fds):
         "/proc",
         "--dev",
         "/dev",
-        "--size",
-        str(TMP_BYTES),
-        "--tmpfs",
-        "/tmp",
     ]
     return sandbox + worker, None
 
@@ -192,7 +186,10 @@ class Sandboxed:
                 pass
         if self.process:
             self.process.wait()
-            self.requests.close()
+            try:
+                self.requests.close()
+            except OSError:  # unsent data to a dead process
+                pass
             os.close(self.replies)
         self.process = None
 
@@ -215,7 +212,9 @@ class Sandboxed:
                 event = self._read(time.monotonic() + self.timeout)
                 if isinstance(event, str):
                     if current is None:  # the process died before running any cell: nothing to leave out
-                        self.output = f"the student's process could not start ({event})"
+                        log = (self.workdir / ".output").read_text(errors="replace")[-2000:]
+                        self.output = f"the student's process could not start ({event}): {log}".strip()
+                        self.kill()
                         return False
                     why = f"ran longer than {self.timeout:g} s" if event == "timeout" else self._why()
                     self.skipped[current] = f"the process {why} while running this cell; it was left out"
@@ -234,8 +233,11 @@ class Sandboxed:
         """Like checking.InKernel.run, across the sandbox boundary."""
         if self.process is None and not self.start():
             raise GradingError(f"{name}: {self.output}", status="crashed")
-        self.requests.write(dumps({"name": name, "args": list(args), "backward": backward, "douts": list(douts)}))
-        reply = self._read(time.monotonic() + self.timeout)
+        try:
+            self.requests.write(dumps({"name": name, "args": list(args), "backward": backward, "douts": list(douts)}))
+            reply = self._read(time.monotonic() + self.timeout)
+        except OSError:  # the process closed its end: it died
+            reply = "crashed"
         if isinstance(reply, str):
             why = f"ran longer than {self.timeout:g} s" if reply == "timeout" else self._why()
             self.kill()
