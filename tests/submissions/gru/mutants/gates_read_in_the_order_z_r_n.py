@@ -1,0 +1,29 @@
+"""The blocks of Wx, Wh, bx and bh read in the order z, r, n instead of the contract's r, z, n
+(consistently in the forward and backward pass)."""
+
+import numpy as np
+
+FAILS = {"gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward"}
+
+
+def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):
+    H = h_prev.shape[1]
+    ax = x @ Wx.T + bx
+    ah = h_prev @ Wh.T + bh
+    z = 1 / (1 + np.exp(-(ax[:, :H] + ah[:, :H])))
+    r = 1 / (1 + np.exp(-(ax[:, H : 2 * H] + ah[:, H : 2 * H])))
+    hn = ah[:, 2 * H :]
+    n = np.tanh(ax[:, 2 * H :] + r * hn)
+    h_next = (1 - z) * n + z * h_prev
+    return h_next, (x, h_prev, Wx, Wh, r, z, n, hn)
+
+
+def gru_step_backward(dh_next, cache):
+    x, h_prev, Wx, Wh, r, z, n, hn = cache
+    dan = dh_next * (1 - z) * (1 - n**2)
+    daz = dh_next * (h_prev - n) * z * (1 - z)
+    dar = dan * hn * r * (1 - r)
+    da_input = np.concatenate([daz, dar, dan], axis=1)
+    da_recurrent = np.concatenate([daz, dar, dan * r], axis=1)
+    dh_prev = dh_next * z + da_recurrent @ Wh
+    return da_input @ Wx, dh_prev, da_input.T @ x, da_recurrent.T @ h_prev, da_input.sum(0), da_recurrent.sum(0)

@@ -1,0 +1,16 @@
+"""The recurrent bias gradient of the candidate taken as dbx's, the sum of dA_n: the reset that scales it forgotten."""
+
+import numpy as np
+
+FAILS = {"gru_step_backward", "gru_backward"}
+
+
+def gru_step_backward(dh_next, cache):
+    x, h_prev, Wx, Wh, r, z, n, hn = cache
+    dan = dh_next * (1 - z) * (1 - n**2)
+    daz = dh_next * (h_prev - n) * z * (1 - z)
+    dar = dan * hn * r * (1 - r)
+    da_input = np.concatenate([dar, daz, dan], axis=1)
+    da_recurrent = np.concatenate([dar, daz, dan * r], axis=1)
+    dh_prev = dh_next * z + da_recurrent @ Wh
+    return da_input @ Wx, dh_prev, da_input.T @ x, da_recurrent.T @ h_prev, da_input.sum(0), da_input.sum(0)

@@ -1,0 +1,212 @@
+"""Every derivation of the GRU chapter, checked by finite differences in float64.
+
+Per example and in the lecture's notation (w_g, w'_g, b_g, b'_g for the parts g = r, z, n), independent
+of the exercise's batched code; then the grader's reference and the solution's batched functions on the
+same numbers; and last, that the hidden checks name the typical mistakes of tests/submissions/gru/.
+"""
+
+import contextlib
+import io
+
+import numpy as np
+import pytest
+from notebooks import mutants, solution_code
+
+from autograder.checking import GradingError
+from autograder.gradcheck import numerical_gradient, rel_error
+from autograder.hidden import gru as hidden
+from autograder.reference import gru as ref
+
+D, H, C, T = 3, 4, 2, 5
+PARTS = "rzn"
+
+
+def sigma(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+@pytest.fixture
+def example():
+    rng = np.random.default_rng(7)
+    return {
+        "w": {g: rng.standard_normal((H, D)) / np.sqrt(D) for g in PARTS},
+        "w_prime": {g: rng.standard_normal((H, H)) / np.sqrt(H) for g in PARTS},
+        "b": {g: 0.4 * rng.standard_normal(H) for g in PARTS},
+        "b_prime": {g: 0.4 * rng.standard_normal(H) for g in PARTS},
+        "w_2prime": rng.standard_normal((C, H)),
+        "b_2prime": 0.3 * rng.standard_normal(C),
+        "xs": rng.standard_normal((T, D)),
+        "o0": 0.5 * rng.standard_normal(H),
+        "y": 1,
+    }
+
+
+def step(p, x_t, o_prev, form="torch"):
+    """(eq-gru-cell) and the other forms of the chapter: o_t and (r, z, n, m)."""
+    w, w_prime, b, b_prime = p["w"], p["w_prime"], p["b"], p["b_prime"]
+    r = sigma(w["r"] @ x_t + b["r"] + w_prime["r"] @ o_prev + b_prime["r"])
+    z = sigma(w["z"] @ x_t + b["z"] + w_prime["z"] @ o_prev + b_prime["z"])
+    m = w_prime["n"] @ o_prev + b_prime["n"]
+    if form == "reset before":
+        n = np.tanh(w["n"] @ x_t + b["n"] + w_prime["n"] @ (r * o_prev) + b_prime["n"])
+    else:
+        n = np.tanh(w["n"] @ x_t + b["n"] + r * m)
+    if form == "swapped":
+        return z * n + (1 - z) * o_prev, (r, z, n, m)
+    return (1 - z) * n + z * o_prev, (r, z, n, m)
+
+
+def forward(p, form="torch"):
+    """States o_0..o_T, the values of every step, and the many-to-one cross-entropy loss."""
+    os, values = [p["o0"]], [None]
+    for x_t in p["xs"]:
+        o, v = step(p, x_t, os[-1], form)
+        os.append(o)
+        values.append(v)
+    s = p["w_2prime"] @ os[-1] + p["b_2prime"]
+    loss = np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[p["y"]]
+    return os, values, loss
+
+
+def backward(p, os, values):
+    """(eq-gru-back-mix) to (eq-gru-back-recurrent), from delta_T = w''^T (y_hat - y) down to o_0."""
+    s = p["w_2prime"] @ os[-1] + p["b_2prime"]
+    ds = np.exp(s - s.max()) / np.sum(np.exp(s - s.max()))
+    ds[p["y"]] -= 1
+    grads = {"w_2prime": np.outer(ds, os[-1]), "b_2prime": ds, "xs": np.zeros_like(p["xs"])}
+    for name in ("w", "w_prime", "b", "b_prime"):
+        grads[name] = {g: 0.0 for g in PARTS}
+    delta = p["w_2prime"].T @ ds
+    for t in range(T, 0, -1):
+        r, z, n, m = values[t]
+        d_an = delta * (1 - z) * (1 - n**2)
+        d_a = {"r": d_an * m * r * (1 - r), "z": delta * (os[t - 1] - n) * z * (1 - z), "n": d_an}
+        d_a_prime = {"r": d_a["r"], "z": d_a["z"], "n": r * d_an}
+        for g in PARTS:
+            grads["w"][g] = grads["w"][g] + np.outer(d_a[g], p["xs"][t - 1])
+            grads["b"][g] = grads["b"][g] + d_a[g]
+            grads["w_prime"][g] = grads["w_prime"][g] + np.outer(d_a_prime[g], os[t - 1])
+            grads["b_prime"][g] = grads["b_prime"][g] + d_a_prime[g]
+        grads["xs"][t - 1] = sum(p["w"][g].T @ d_a[g] for g in PARTS)
+        delta = delta * z + sum(p["w_prime"][g].T @ d_a_prime[g] for g in PARTS)
+    grads["o0"] = delta
+    return grads
+
+
+def loss_of(p):
+    return lambda: forward(p)[2]
+
+
+def test_the_backward_pass_gives_every_gradient(example):
+    grads = backward(example, *forward(example)[:2])
+    for name in ("w", "w_prime", "b", "b_prime"):
+        for g in PARTS:
+            numeric = numerical_gradient(loss_of(example), example[name][g])
+            assert rel_error(grads[name][g], numeric) < 1e-8, (name, g)
+    for name in ("w_2prime", "b_2prime", "xs", "o0"):
+        assert rel_error(grads[name], numerical_gradient(loss_of(example), example[name])) < 1e-8, name
+
+
+def test_the_two_biases_have_equal_gradients_for_the_gates_and_not_for_the_candidate(example):
+    grads = backward(example, *forward(example)[:2])
+    for g in "rz":
+        assert rel_error(grads["b"][g], grads["b_prime"][g]) < 1e-14
+    assert rel_error(grads["b"]["n"], grads["b_prime"]["n"]) > 1e-2
+
+
+def test_the_step_jacobian(example):
+    x_t, o_prev = example["xs"][0], example["o0"]
+    _, (r, z, n, m) = step(example, x_t, o_prev)
+    w_prime = example["w_prime"]
+    jacobian = (
+        np.diag(z)
+        + ((o_prev - n) * z * (1 - z))[:, None] * w_prime["z"]
+        + ((1 - z) * (1 - n**2))[:, None] * (r[:, None] * w_prime["n"] + (m * r * (1 - r))[:, None] * w_prime["r"])
+    )
+    o = o_prev.copy()
+    numeric = np.array([numerical_gradient(lambda j=j: step(example, x_t, o)[0][j], o) for j in range(H)])
+    assert rel_error(jacobian, numeric) < 1e-8
+
+
+def test_swapping_z_is_negating_the_update_gate_and_resetting_before_is_another_function(example):
+    _, _, torch_loss = forward(example)
+    negated = dict(example)
+    for name in ("w", "w_prime", "b", "b_prime"):
+        negated[name] = {g: -v if g == "z" else v for g, v in example[name].items()}
+    assert abs(forward(negated, "swapped")[2] - torch_loss) < 1e-12
+    assert abs(forward(example, "swapped")[2] - torch_loss) > 1e-3
+    assert abs(forward(example, "reset before")[2] - torch_loss) > 1e-3
+
+
+def stacked(p):
+    """The exercise's arrays (eq-gru-stacked): Wx (3H, D), Wh (3H, H), bx, bh (3H,), in the order r, z, n."""
+    return tuple(np.concatenate([p[name][g] for g in PARTS]) for name in ("w", "w_prime", "b", "b_prime"))
+
+
+def test_the_reference_computes_each_form_of_the_chapter(example):
+    x, h0 = example["xs"][None], example["o0"][None]
+    for form, ref_form in (("torch", "contract"), ("swapped", "swap_z"), ("reset before", "reset_before")):
+        states = np.array(forward(example, form)[0][1:])
+        assert rel_error(ref.gru(x, h0, *stacked(example), form=ref_form)[0], states) < 1e-12, form
+
+
+def test_the_solution_matches_the_per_example_derivation(example):
+    ns = {"np": np}
+    for source in solution_code("gru").values():
+        exec(source, ns)
+    os, values, _ = forward(example)
+    grads = backward(example, os, values)
+    x, h0 = example["xs"][None], example["o0"][None]
+    h, cache = ns["gru_forward"](x, h0, *stacked(example))
+    assert rel_error(h[0], np.array(os[1:])) < 1e-12
+    dh = np.zeros_like(h)
+    s = example["w_2prime"] @ os[-1] + example["b_2prime"]
+    ds = np.exp(s - s.max()) / np.sum(np.exp(s - s.max()))
+    ds[example["y"]] -= 1
+    dh[0, -1] = example["w_2prime"].T @ ds
+    dx, dh0, dWx, dWh, dbx, dbh = ns["gru_backward"](dh, cache)
+    expected = [np.concatenate([grads[name][g] for g in PARTS]) for name in ("w", "w_prime", "b", "b_prime")]
+    for got, want in zip((dWx, dWh, dbx, dbh), expected):
+        assert rel_error(got, want) < 1e-10
+    assert rel_error(dx[0], grads["xs"]) < 1e-10 and rel_error(dh0[0], grads["o0"]) < 1e-10
+
+
+def test_the_parameter_counts_are_the_sizes_of_the_exercise_arrays(example):
+    Wx, Wh, bx, bh = stacked(example)
+    assert Wx.size + Wh.size + bx.size + bh.size == 3 * H * (D + H) + 6 * H
+    assert (3 * H * (D + H) + 3 * H * 2) / (4 * H * (D + H) + 4 * H * 2) == pytest.approx(0.75)
+
+
+# The hidden checks' messages name the mistake of each typical wrong submission.
+MESSAGES = {
+    "z_and_one_minus_z_swapped": ("gru_step_forward", ["h_next is wrong", "z and 1 - z swapped"]),
+    "reset_before_the_product": ("gru_step_forward", ["before the matrix product", "Cho et al."]),
+    "gates_read_in_the_order_z_r_n": ("gru_forward", ["in the order z, r, n", "r, z, n"]),
+    "recurrent_bias_of_n_outside_the_reset": ("gru_step_forward", ["outside the reset"]),
+    "direct_path_missing_from_dh_prev": ("gru_step_backward", ["dh_prev is wrong", "direct path", "dh_next * z"]),
+    "recurrent_bias_gradient_of_n_without_reset": ("gru_step_backward", ["dbh is wrong", "candidate n", "r * dA_n"]),
+    "recurrent_weight_gradient_of_n_without_reset": ("gru_step_backward", ["dWh is wrong", "candidate n"]),
+    "sigmoid_derivative_as_tanh": ("gru_step_backward", ["reset gate r, update gate z", "sigma(a) * (1 - sigma(a))"]),
+    "update_gate_gradient_sign_flipped": ("gru_step_backward", ["update gate z", "dh_next * (h_prev - n)"]),
+    "backward_no_accumulation_over_time": ("gru_backward", ["right for a single time step", "summed"]),
+    "backward_gradient_not_carried_to_previous_step": ("gru_backward", ["stopped at each step"]),
+    "forward_ignores_h0": ("gru_forward", ["start from the given h0"]),
+    "step_backward_changes_dh_next_in_place": ("gru_step_backward", ["changed its argument dh_next in place"]),
+    "forward_states_stored_in_float32": ("gru_forward", ["dtype float32, expected float64"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_the_hidden_checks_name_the_mistake(name):
+    function, words = MESSAGES[name]
+    ns = {"np": np}
+    for source in {**solution_code("gru"), **mutants("gru")[name][1]}.values():
+        exec(source, ns)
+    with contextlib.redirect_stdout(io.StringIO()), pytest.raises(GradingError) as failure:
+        hidden.check(function, ns)
+    for word in words:
+        assert word in str(failure.value), str(failure.value)
+
+
+def test_every_mutant_has_a_message_test():
+    assert set(MESSAGES) == set(mutants("gru"))
