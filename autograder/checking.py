@@ -15,7 +15,13 @@ from typing import NamedTuple
 import numpy as np
 
 from autograder.contract import EXERCISES
-from autograder.gradcheck import FULL_CHECK_MAX_SIZE, gradient_error, numerical_gradient, rel_error
+from autograder.gradcheck import (
+    FULL_CHECK_MAX_SIZE,
+    directional_derivative,
+    gradient_error,
+    numerical_gradient,
+    rel_error,
+)
 
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
 FORWARD_TOL = 1e-8  # float64 forward passes agree to about 1e-15
@@ -213,6 +219,34 @@ def expect_gradient(actual, loss, x, name, where, rng, method="auto", key=None):
             f"(tolerance {GRADIENT_TOL:.0e}).",
             wrong_value=name,
         )
+
+
+def block_errors(actual, loss, x, rng, blocks):
+    """Relative error of each row block of a gradient (the gate blocks of stacked weights), and the
+    numerical gradient when it was computed.
+
+    Full differences for small arrays; for large ones, directional checks along directions confined
+    to one block, so that only that block of the gradient counts.
+
+    Inputs:
+    - actual: the student's gradient, rows in `blocks` equal blocks
+    - loss, x: the reference loss (no arguments) and the array it reads
+    - rng: Generator for the directions
+    - blocks: number of row blocks (gates)
+    Returns:
+    - list of relative errors, one per block; the numerical gradient or None
+    """
+    H = x.shape[0] // blocks
+    rows = [slice(k * H, (k + 1) * H) for k in range(blocks)]
+    if x.size <= FULL_CHECK_MAX_SIZE:
+        numeric = numerical_gradient(loss, x)
+        return [rel_error(actual[r], numeric[r]) for r in rows], numeric
+    errors = []
+    for r in rows:
+        direction = np.zeros_like(x)
+        direction[r] = rng.standard_normal(direction[r].shape)
+        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
+    return errors, None
 
 
 def run_check(checks, exercise, name, namespace):

@@ -19,6 +19,7 @@ import numpy as np
 from autograder.checking import (
     GRADIENT_TOL,
     GradingError,
+    block_errors,
     expect_array,
     expect_close,
     expect_gradient,
@@ -26,10 +27,7 @@ from autograder.checking import (
     run_check,
 )
 from autograder.gradcheck import (
-    FULL_CHECK_MAX_SIZE,
-    directional_derivative,
     gradient_error,
-    numerical_gradient,
     rel_error,
 )
 from autograder.reference import gru as ref
@@ -120,24 +118,6 @@ def form_hint(actual, reference, args):
     return ""
 
 
-def block_errors(actual, loss, x, rng):
-    """Relative error of each gate block of a parameter gradient, and the numerical gradient when computed.
-
-    Full differences for small arrays; for large ones, directional checks along directions confined
-    to one block, so that only that block of the gradient counts.
-    """
-    H = x.shape[0] // 3
-    if x.size <= FULL_CHECK_MAX_SIZE:
-        numeric = numerical_gradient(loss, x)
-        return [rel_error(actual[k * H : (k + 1) * H], numeric[k * H : (k + 1) * H]) for k in range(3)], numeric
-    errors = []
-    for k in range(3):
-        direction = np.zeros_like(x)
-        direction[k * H : (k + 1) * H] = rng.standard_normal(direction[k * H : (k + 1) * H].shape)
-        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
-    return errors, None
-
-
 BLOCK_HINTS = {
     ("dWh", ("n",)): (
         "The reset multiplies the recurrent part of the candidate, r * (h_prev Whn^T + bhn), so the candidate's "
@@ -169,7 +149,7 @@ def block_hint(actual, loss, x, name, rng):
     - name: "dWx", "dWh", "dbx" or "dbh"
     - rng: Generator for directional checks
     """
-    errors, numeric = block_errors(actual, loss, x, rng)
+    errors, numeric = block_errors(actual, loss, x, rng, 3)
     if numeric is not None:
         for order in ref.ORDERS:
             if rel_error(ref.read_in_order(order, actual), numeric) < GRADIENT_TOL:

@@ -19,6 +19,7 @@ import numpy as np
 from autograder.checking import (
     GRADIENT_TOL,
     GradingError,
+    block_errors,
     expect_array,
     expect_close,
     expect_gradient,
@@ -26,10 +27,7 @@ from autograder.checking import (
     run_check,
 )
 from autograder.gradcheck import (
-    FULL_CHECK_MAX_SIZE,
-    directional_derivative,
     gradient_error,
-    numerical_gradient,
     rel_error,
 )
 from autograder.reference import lstm as ref
@@ -112,24 +110,6 @@ def order_hint(actual, reference, args, weights_at):
     return ""
 
 
-def block_errors(actual, loss, x, rng):
-    """Relative error of each gate block of a parameter gradient, and the numerical gradient when computed.
-
-    Full differences for small arrays; for large ones, directional checks along directions confined
-    to one block, so that only that block of the gradient counts.
-    """
-    H = x.shape[0] // 4
-    if x.size <= FULL_CHECK_MAX_SIZE:
-        numeric = numerical_gradient(loss, x)
-        return [rel_error(actual[k * H : (k + 1) * H], numeric[k * H : (k + 1) * H]) for k in range(4)], numeric
-    errors = []
-    for k in range(4):
-        direction = np.zeros_like(x)
-        direction[k * H : (k + 1) * H] = rng.standard_normal(direction[k * H : (k + 1) * H].shape)
-        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
-    return errors, None
-
-
 def block_sizes(numeric):
     """The norm of each gate block of a numerical gradient (all 1 when it was not computed)."""
     if numeric is None:
@@ -147,7 +127,7 @@ def block_hint(actual, loss, x, name, rng):
     - name: "dWx", "dWh" or "db"
     - rng: Generator for directional checks
     """
-    errors, numeric = block_errors(actual, loss, x, rng)
+    errors, numeric = block_errors(actual, loss, x, rng, 4)
     if numeric is not None:
         for order in ORDERS:
             if rel_error(ref.read_in_order(order, actual), numeric) < GRADIENT_TOL:
