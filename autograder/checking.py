@@ -49,6 +49,7 @@ class Run(NamedTuple):
     outputs: tuple  # what the function returned, cache removed
     grads: tuple  # what the backward function returned (empty when none was called)
     modified: tuple  # names of arguments the student's code changed in place
+    aliased: tuple = ()  # names of outputs that are (views of) arguments, not new arrays
 
 
 def _copy(value):
@@ -64,6 +65,20 @@ def _same(a, b):
         return np.array_equal(np.asarray(a), b, equal_nan=np.asarray(b).dtype.kind == "f")
     except (TypeError, ValueError):
         return False
+
+
+def _arrays(value):
+    """Every numpy array in a value (arrays, dicts and tuples of them)."""
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _arrays(v)]
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in _arrays(v)]
+    return [value] if isinstance(value, np.ndarray) else []
+
+
+def _aliases(output, args):
+    """True when an array of the output shares memory with an array of the arguments."""
+    return any(np.shares_memory(a, b) for a in _arrays(output) for b in _arrays(args))
 
 
 def _student_frames(error):
@@ -118,13 +133,14 @@ class InKernel:
         spec = self.contract[name]
         outputs, cache = (result[:-1], result[-1]) if spec.cache else (result, None)
         modified = [n for n, a, k in zip(spec.args, args, kept) if not _same(a, k)]
+        aliased = tuple(n for n, out in zip(spec.outputs, outputs) if _aliases(out, args))
         grads = ()
         if backward:
             kept_douts = [_copy(d) for d in douts]
             grads = self._unpack(backward, self._call(backward, [*douts, cache]))
             back_args = self.contract[backward].args
             modified += [n for n, d, k in zip(back_args, douts, kept_douts) if not _same(d, k)]
-        return Run(tuple(outputs), tuple(grads), tuple(modified))
+        return Run(tuple(outputs), tuple(grads), tuple(modified), aliased)
 
 
 def expect_unmodified(run, where):

@@ -245,4 +245,4 @@ class Sandboxed:
             raise GradingError(f"{called}: the student's process {why}.", status=reply)
         if "error" in reply:
             raise GradingError(reply["error"], status=reply.get("status", "failed"))
-        return Run(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]))
+        return Run(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]))

@@ -70,7 +70,7 @@ def main():
         request = loads(line)
         try:
             run = student.run(request["name"], request["args"], request.get("backward"), request.get("douts", ()))
-            reply = {"outputs": run.outputs, "grads": run.grads, "modified": run.modified}
+            reply = {"outputs": run.outputs, "grads": run.grads, "modified": run.modified, "aliased": run.aliased}
         except GradingError as failure:
             reply = {"error": str(failure), "status": failure.status}
         except BaseException as caught:

@@ -309,6 +309,8 @@ def clip_grad_norm(student):
         label = f"{name} ({where})"
         run = student.run(name, [grads, max_norm])
         expect_unmodified(run, label)
+        if "clipped" in run.aliased:
+            raise GradingError(f"{label}: clipped holds the arrays of grads themselves; return new arrays.", "clipped")
         clipped, total_norm = run.outputs
         expected, expected_total = ref.clip_grad_norm(grads, max_norm)
         if not isinstance(clipped, dict) or set(clipped) != set(grads):
