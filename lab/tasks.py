@@ -1,0 +1,78 @@
+"""The tasks of the experiments, for S stacks of networks at once.
+
+Every task returns inputs `xs` of shape (S, T, N, D), in which `xs[s, t - 1, n]` is the lecture's x_t
+of sequence n for network s, and targets of shape (S, N).
+"""
+
+import numpy as np
+
+
+def two_sequence(rng, S, N, T, noise=0.5):
+    """The two-sequence problem of Bengio, Simard and Frasconi (1994): keep the sign of the first input.
+
+    The class y is 0 or 1 with equal chances; x_1 = 2y - 1, and x_2, ..., x_T are Gaussian noise with
+    standard deviation `noise`, which carries no information about y.
+
+    Inputs:
+    - rng: a numpy Generator
+    - S, N, T: networks, sequences per network, steps
+    - noise: standard deviation of x_2, ..., x_T
+    Returns a tuple of:
+    - xs: inputs, of shape (S, T, N, 1), float64
+    - classes: integers in {0, 1}, of shape (S, N)
+    """
+    classes = rng.integers(0, 2, size=(S, N))
+    xs = noise * rng.standard_normal((S, T, N, 1))
+    xs[:, 0, :, 0] = 2.0 * classes - 1.0
+    return xs, classes
+
+
+def adding_problem(rng, S, N, T):
+    """The adding problem of Hochreiter and Schmidhuber (1997), their experiment 4, at a fixed length T.
+
+    Each input is a pair (value, marker). Values are uniform in [-1, 1]. Exactly two steps are marked
+    with 1: one of the first ten (its value is X_1), and one other of the first T/2 - 1 steps, drawn
+    from the T/2 - 2 candidates left (its value is X_2). The first and the last marker are -1 unless
+    marked, all others 0; X_1 is 0 when the first step is the marked one. The target is
+    0.5 + (X_1 + X_2) / 4, in [0, 1].
+
+    Inputs:
+    - rng: a numpy Generator
+    - S, N, T: networks, sequences per network, steps (T >= 22)
+    Returns a tuple of:
+    - xs: inputs, of shape (S, T, N, 2): xs[..., 0] the values, xs[..., 1] the markers
+    - targets: of shape (S, N)
+    """
+    values = rng.uniform(-1, 1, size=(S, N, T))
+    markers = np.zeros((S, N, T))
+    markers[..., [0, -1]] = -1.0
+    first = rng.integers(0, 10, size=(S, N, 1))  # one of the first ten steps
+    second = rng.integers(0, T // 2 - 2, size=(S, N, 1))  # one of T/2 - 2 candidates among the first T/2 - 1 ...
+    second += second >= first  # ... the steps other than the first marked one
+    np.put_along_axis(markers, first, 1.0, axis=-1)
+    np.put_along_axis(markers, second, 1.0, axis=-1)
+    np.put_along_axis(values, first, np.where(first == 0, 0.0, np.take_along_axis(values, first, -1)), axis=-1)
+    marked_sum = np.take_along_axis(values, first, -1) + np.take_along_axis(values, second, -1)
+    return np.stack([values, markers], axis=-1).transpose(0, 2, 1, 3), 0.5 + marked_sum[..., 0] / 4
+
+
+def constant_guess_right(threshold=0.04):
+    """The fraction of adding-problem sequences that the constant prediction 0.5 gets within `threshold`.
+
+    The error of 0.5 is (X_1 + X_2) / 4. With X_1, X_2 independent and uniform in [-1, 1], |X_1 + X_2| has
+    the density (2 - u) / 2 on [0, 2], so P(|X_1 + X_2| < e) = e - e^2 / 4 with e = 4 threshold (0.1536
+    for 0.04). When the first step is the marked one (probability 1/10), X_1 = 0 and P(|X_2| < e) = e.
+
+    Inputs:
+    - threshold: the largest absolute error that counts as right (at most 0.25)
+    Returns:
+    - the probability, a float (0.15424 for 0.04)
+    """
+    e = 4 * threshold
+    return 0.9 * (e - e**2 / 4) + 0.1 * e
+
+
+TASKS = {
+    "two-sequence": {"make": two_sequence, "D": 1, "C": 2, "loss": "classes"},
+    "adding": {"make": adding_problem, "D": 2, "C": 1, "loss": "values"},
+}
