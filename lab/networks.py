@@ -47,17 +47,17 @@ def chrono_bias(rng, S, H, T_max):
     return np.log(rng.uniform(1, T_max - 1, size=(S, H)))
 
 
-def new_networks(rng, cell, S, D, H, C, keep_bias=0.0, output_bias=0.0, dtype=np.float32):
+def new_networks(rng, cell, S, D, H, C, keep_bias=0.0, input_bias=0.0, output_bias=0.0, dtype=np.float32):
     """S networks of one cell, initialized as in the chapters.
 
     w has entries N(0, 1); w' and w'' have entries N(0, 1/H); the biases are zero except the bias of
-    the gate that keeps the state: the LSTM's forget gate gets keep_bias and its input gate minus it;
-    the GRU's update gate gets keep_bias.
+    the gate that keeps the state, keep_bias (the LSTM's forget gate, the GRU's update gate), the
+    LSTM's input-gate bias input_bias (the chrono initialization sets it to -keep_bias) and b''.
 
     Inputs:
     - rng: a numpy Generator
     - cell: "RNN", "LSTM" or "GRU"; S, D, H, C: networks, input size, width, outputs
-    - keep_bias: a number or an array (S, H)
+    - keep_bias, input_bias: numbers or arrays (S, H)
     - output_bias: the initial b''
     - dtype: float32 to train, float64 to check gradients
     Returns:
@@ -73,7 +73,7 @@ def new_networks(rng, cell, S, D, H, C, keep_bias=0.0, output_bias=0.0, dtype=np
     }
     if cell == "LSTM":  # parts i, f, g, o
         p["b"][:, 1, 0] = keep_bias
-        p["b"][:, 0, 0] = -np.asarray(keep_bias)
+        p["b"][:, 0, 0] = input_bias
     if cell == "GRU":  # parts r, z, n
         p["b"][:, 1, 0] = keep_bias
         p["b_prime"] = np.zeros((S, 3, 1, H))

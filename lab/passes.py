@@ -7,44 +7,48 @@ returns that dict with the gradients of the cell added, one per array of p, summ
 sequences and the steps (eq-bptt-grad-params of the book).
 
 The equations are those of the chapters: the RNN's of `bptt`, the LSTM's of `lstm`, the GRU's of
-`gru`, with the examples as rows: the lecture's w' o_{t-1} is o_{t-1} @ w'^T here.
+`gru`, with the examples as rows, so that the lecture's w x_t + w' o_{t-1} is one product of the row
+[x_t, o_{t-1}] with [w, w']^T (the notes' f([w', w], [x, o]) with the blocks in the order of the
+row). Inside a pass, arrays are time-major, (T, S, ...): each step reads and writes one contiguous
+slab, and the sums over time of the weight gradients are accumulated step by step, so no array of
+the size of the whole sequence is made beyond what the backward pass must keep.
 """
 
 import numpy as np
 
+ROWS = ["w", "w_prime", "b"]  # the blocks of the product with [x_t, o_{t-1}, 1]
 
-def input_parts(p, xs):
-    """w_g x_t + b_g of every network, part, step and sequence, in one product for all steps.
 
-    Inputs:
-    - p: a stack; xs: inputs (S, T, N, D)
-    Returns:
-    - array (S, G, T, N, H)
+def stacked_rows(p, names):
+    """The arrays `names` of a stack as one block of rows (S, G, K, H) for a product with a row of inputs.
+
+    Weights (S, G, H, K) are transposed and biases (S, G, 1, H) taken as they are, so that with names
+    w, w_prime, b the row [x_t, o_{t-1}, 1] times the block is w x_t + w' o_{t-1} + b: the bias rides
+    along against a constant 1.
+    """
+    return np.concatenate([p[name] if name.startswith("b") else p[name].mT for name in names], axis=2)
+
+
+def time_major_rows(xs, extra):
+    """The time-major rows [x_t, 0 (extra - 1 entries), 1] for t = 1..T: (T, S, 1, N, D + extra).
+
+    The zeros are where the pass writes o_{t-1}; the last entry is the constant 1 of the bias.
     """
     S, T, N, D = xs.shape
-    G, H = p["w"].shape[1:3]
-    rows = xs.reshape(S, 1, T * N, D) @ p["w"].transpose(0, 1, 3, 2)  # (S, G, T N, H)
-    return (rows + p["b"]).reshape(S, G, T, N, H)
+    rows = np.zeros((T, S, 1, N, D + extra), xs.dtype)
+    rows[..., :D] = xs.transpose(1, 0, 2, 3)[:, :, None]
+    rows[..., -1] = 1.0
+    return rows
 
 
-def sums_over_time(grads, d_a, xs, states_before, d_a_prime=None):
-    """Adds the gradients of w, b (from d_a) and of w' (from d_a_prime, by default d_a) to grads.
-
-    Inputs:
-    - grads: dict, changed in place and returned
-    - d_a: (S, G, T, N, H), dL/da at every part, step and sequence
-    - xs: (S, T, N, D); states_before: (S, T, N, H), the states o_{t-1}
-    - d_a_prime: like d_a, the gradient seen by w' where it differs (the GRU's candidate)
-    Returns:
-    - grads, with w (S, G, H, D), b (S, G, 1, H) and w_prime (S, G, H, H)
-    """
-    S, G, T, N, H = d_a.shape
-    d_a_prime = d_a if d_a_prime is None else d_a_prime
-    columns = d_a.reshape(S, G, T * N, H).transpose(0, 1, 3, 2)  # (S, G, H, T N)
-    grads["w"] = columns @ xs.reshape(S, 1, T * N, -1)
-    grads["b"] = d_a.sum(axis=(2, 3))[:, :, None]
-    columns_prime = d_a_prime.reshape(S, G, T * N, H).transpose(0, 1, 3, 2)
-    grads["w_prime"] = columns_prime @ states_before.reshape(S, 1, T * N, H)
+def split_rows(grads, g_rows, p, names):
+    """Adds to grads the gradient of each array of stacked_rows(p, names), from that of the block (S, G, K, H)."""
+    start = 0
+    for name in names:
+        size = p[name].shape[2] if name.startswith("b") else p[name].shape[3]
+        block = g_rows[:, :, start : start + size]
+        grads[name] = block.copy() if name.startswith("b") else block.mT.copy()
+        start += size
     return grads
 
 
@@ -55,28 +59,30 @@ def rnn_pass(p, xs, output, record=None):
     ||dL/do_t|| for t = 0..T (the chapters' vanishing-gradient measurement).
     Returns the gradients (see the module's docstring).
     """
-    S, T, N, _ = xs.shape
+    S, T, N, D = xs.shape
     H = p["w_prime"].shape[-1]
-    u = input_parts(p, xs)[:, 0]
-    w_prime_rows = p["w_prime"][:, 0].transpose(0, 2, 1)
-    os = np.zeros((S, T + 1, N, H), xs.dtype)
+    weights = stacked_rows(p, ROWS)
+    rows = time_major_rows(xs, H + 1)
+    os = np.empty((T, S, N, H), xs.dtype)  # os[k] is o_{k+1}
     for k in range(T):  # step k + 1 of the math
-        os[:, k + 1] = np.tanh(u[:, k] + os[:, k] @ w_prime_rows)
-    delta, grads = output(os[:, T])
+        np.tanh((rows[k] @ weights)[:, 0], out=os[k])
+        if k + 1 < T:
+            rows[k + 1, :, 0, :, D:-1] = os[k]
+    delta, grads = output(os[T - 1])
     if delta is None:
         return grads
-    f_prime = 1 - os[:, 1:] ** 2
-    d_a = np.empty((S, 1, T, N, H), xs.dtype)
+    g_rows = np.zeros_like(weights)
     norms = np.empty((S, T + 1)) if record is not None else None
     for k in reversed(range(T)):
         if norms is not None:
             norms[:, k + 1] = np.linalg.norm(delta, axis=-1).mean(axis=-1)
-        d_a[:, 0, k] = delta * f_prime[:, k]
-        delta = d_a[:, 0, k] @ p["w_prime"][:, 0]  # delta_{t-1} = w'^T (f'(a_t) delta_t), as rows
+        d_a = (delta * (1 - os[k] ** 2))[:, None]  # f'(a_t) delta_t, (S, 1, N, H)
+        g_rows += rows[k].transpose(0, 1, 3, 2) @ d_a
+        delta = (d_a @ p["w_prime"])[:, 0]  # delta_{t-1} = w'^T (f'(a_t) delta_t), as rows
     if norms is not None:
         norms[:, 0] = np.linalg.norm(delta, axis=-1).mean(axis=-1)
         record["delta_norms"] = norms
-    return sums_over_time(grads, d_a, xs, os[:, :-1])
+    return split_rows(grads, g_rows, p, ROWS)
 
 
 def lstm_pass(p, xs, output, record=None):
@@ -86,83 +92,97 @@ def lstm_pass(p, xs, output, record=None):
     record: unused (the same signature as the other passes).
     Returns the gradients (see the module's docstring).
     """
-    S, T, N, _ = xs.shape
+    S, T, N, D = xs.shape
     H = p["w_prime"].shape[-1]
-    u = input_parts(p, xs)
-    w_prime_rows = p["w_prime"].transpose(0, 1, 3, 2)
-    hs = np.zeros((S, T + 1, N, H), xs.dtype)
-    cs = np.zeros((S, T + 1, N, H), xs.dtype)
-    gates = np.empty((S, 4, T, N, H), xs.dtype)
+    weights = stacked_rows(p, ROWS)
+    rows = time_major_rows(xs, H + 1)
+    gates = np.empty((T, S, 4, N, H), xs.dtype)
+    cs = np.zeros((T + 1, S, N, H), xs.dtype)  # cs[k] is c_k, c_0 = 0
+    tanh_cs = np.empty((T, S, N, H), xs.dtype)  # tanh(c_{k+1})
     scale = np.array([0.5, 0.5, 1.0, 0.5], xs.dtype)[:, None, None]
     shift = np.array([0.5, 0.5, 0.0, 0.5], xs.dtype)[:, None, None]
     for k in range(T):  # step k + 1 of the math
-        gate = gates[:, :, k]
-        np.tanh((u[:, :, k] + hs[:, None, k] @ w_prime_rows) * scale, out=gate)
+        gate = gates[k]
+        np.matmul(rows[k], weights, out=gate)
+        gate *= scale
+        np.tanh(gate, out=gate)
         gate *= scale
         gate += shift
-        cs[:, k + 1] = gate[:, 1] * cs[:, k] + gate[:, 0] * gate[:, 2]
-        hs[:, k + 1] = gate[:, 3] * np.tanh(cs[:, k + 1])
-    delta, grads = output(hs[:, T])
+        i, f, g, o = gate[:, 0], gate[:, 1], gate[:, 2], gate[:, 3]
+        np.multiply(f, cs[k], out=cs[k + 1])
+        cs[k + 1] += i * g
+        np.tanh(cs[k + 1], out=tanh_cs[k])
+        h = o * tanh_cs[k]
+        if k + 1 < T:
+            rows[k + 1, :, 0, :, D:-1] = h
+    delta, grads = output(h)
     if delta is None:
         return grads
-    i, f, g, o = gates[:, 0], gates[:, 1], gates[:, 2], gates[:, 3]
-    tanh_c = np.tanh(cs[:, 1:])
-    to_cell = o * (1 - tanh_c**2)
-    cell_to_parts = np.stack([g * i * (1 - i), cs[:, :-1] * f * (1 - f), i * (1 - g**2)], axis=1)
-    to_output_gate = tanh_c * o * (1 - o)
-    d_a = np.empty((S, 4, T, N, H), xs.dtype)
+    g_rows = np.zeros_like(weights)
     gamma = np.zeros((S, N, H), xs.dtype)  # dL/dc_t
+    d_a = np.empty((S, 4, N, H), xs.dtype)
     for k in reversed(range(T)):
-        gamma = gamma + delta * to_cell[:, k]
-        d_a[:, :3, k] = gamma[:, None] * cell_to_parts[:, :, k]
-        d_a[:, 3, k] = delta * to_output_gate[:, k]
-        delta = (d_a[:, :, k] @ p["w_prime"]).sum(axis=1)
-        gamma = gamma * f[:, k]
-    return sums_over_time(grads, d_a, xs, hs[:, :-1])
+        i, f, g, o = gates[k, :, 0], gates[k, :, 1], gates[k, :, 2], gates[k, :, 3]
+        tanh_c = tanh_cs[k]
+        gamma += delta * o * (1 - tanh_c * tanh_c)
+        np.multiply(gamma * g, i * (1 - i), out=d_a[:, 0])
+        np.multiply(gamma * cs[k], f * (1 - f), out=d_a[:, 1])
+        np.multiply(gamma * i, 1 - g * g, out=d_a[:, 2])
+        np.multiply(delta * tanh_c, o * (1 - o), out=d_a[:, 3])
+        g_rows += rows[k].transpose(0, 1, 3, 2) @ d_a
+        delta = (d_a @ p["w_prime"]).sum(axis=1)
+        gamma *= f
+    return split_rows(grads, g_rows, p, ROWS)
 
 
 def gru_pass(p, xs, output, record=None):
     """S GRUs, parts r, z, n, in the form of torch.nn.GRU (reset after the product), from o_0 = 0.
 
-    r = sigma(w_r x + w'_r o + b_r + b'_r), z likewise, n = tanh(w_n x + b_n + r (w'_n o + b'_n)),
-    o_t = (1 - z) n + z o_{t-1}. The factors of the backward pass that do not depend on delta are
-    computed for all steps at once. record: unused.
+    r = sigma(w_r x + b_r + w'_r o + b'_r), z likewise, n = tanh(w_n x + b_n + r (w'_n o + b'_n)),
+    o_t = (1 - z) n + z o_{t-1}. record: unused.
     Returns the gradients (see the module's docstring), with b_prime (S, 3, 1, H).
     """
-    S, T, N, _ = xs.shape
+    S, T, N, D = xs.shape
     H = p["w_prime"].shape[-1]
-    u = input_parts(p, xs)
-    w_prime_rows = p["w_prime"].transpose(0, 1, 3, 2)
-    b_prime = p["b_prime"]
-    os = np.zeros((S, T + 1, N, H), xs.dtype)
-    gates = np.empty((S, 2, T, N, H), xs.dtype)  # r, z
-    n, m = np.empty((S, T, N, H), xs.dtype), np.empty((S, T, N, H), xs.dtype)
+    x_rows = time_major_rows(xs, 1)  # [x_t, 1]
+    w_rows, w_prime_rows = stacked_rows(p, ["w", "b"]), stacked_rows(p, ["w_prime", "b_prime"])
+    os = np.zeros((T + 1, S, 1, N, H + 1), xs.dtype)  # os[k] is [o_k, 1]
+    os[..., -1] = 1.0
+    from_input = np.empty((T, S, 3, N, H), xs.dtype)  # w_g x_t + b_g
+    from_state = np.empty((T, S, 3, N, H), xs.dtype)  # w'_g o_{t-1} + b'_g
+    gates = np.empty((T, S, 3, N, H), xs.dtype)  # r, z, n
     for k in range(T):  # step k + 1 of the math
-        from_state = os[:, None, k] @ w_prime_rows + b_prime  # w'_g o_{t-1} + b'_g for g = r, z, n
-        gate = gates[:, :, k]
-        np.tanh(0.5 * (u[:, :2, k] + from_state[:, :2]), out=gate)  # sigma(a) = (1 + tanh(a / 2)) / 2
-        gate *= 0.5
-        gate += 0.5
-        m[:, k] = from_state[:, 2]
-        n[:, k] = np.tanh(u[:, 2, k] + gate[:, 0] * m[:, k])
-        os[:, k + 1] = n[:, k] + gate[:, 1] * (os[:, k] - n[:, k])
-    delta, grads = output(os[:, T])
+        np.matmul(x_rows[k], w_rows, out=from_input[k])
+        np.matmul(os[k], w_prime_rows, out=from_state[k])
+        gate = gates[k]
+        np.add(from_input[k, :, :2], from_state[k, :, :2], out=gate[:, :2])
+        gate[:, :2] *= 0.5
+        np.tanh(gate[:, :2], out=gate[:, :2])  # sigma(a) = (1 + tanh(a / 2)) / 2
+        gate[:, :2] *= 0.5
+        gate[:, :2] += 0.5
+        np.tanh(from_input[k, :, 2] + gate[:, 0] * from_state[k, :, 2], out=gate[:, 2])
+        r, z, n = gate[:, 0], gate[:, 1], gate[:, 2]
+        os[k + 1, :, 0, :, :H] = n + z * (os[k, :, 0, :, :H] - n)
+    delta, grads = output(os[T, :, 0, :, :H])
     if delta is None:
         return grads
-    r, z = gates[:, 0], gates[:, 1]
-    to_candidate = (1 - z) * (1 - n**2)
-    factors = np.stack([to_candidate * m * r * (1 - r), (os[:, :-1] - n) * z * (1 - z), to_candidate * r], axis=1)
-    d_a_prime = np.empty((S, 3, T, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/dm
-    deltas = np.empty((S, T, N, H), xs.dtype)
+    g_w_rows, g_w_prime_rows = np.zeros_like(w_rows), np.zeros_like(w_prime_rows)
+    d_input = np.empty((S, 3, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/da^n
+    d_state = np.empty((S, 3, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/dm with m = w'_n o + b'_n
     for k in reversed(range(T)):
-        deltas[:, k] = delta
-        d_a_prime[:, :, k] = delta[:, None] * factors[:, :, k]
-        delta = delta * z[:, k] + (d_a_prime[:, :, k] @ p["w_prime"]).sum(axis=1)
-    d_a = d_a_prime.copy()
-    d_a[:, 2] = deltas * to_candidate  # dL/da^n: the input side sees it without the reset gate
-    grads = sums_over_time(grads, d_a, xs, os[:, :-1], d_a_prime)
-    grads["b_prime"] = d_a_prime.sum(axis=(2, 3))[:, :, None]
-    return grads
+        r, z, n = gates[k, :, 0], gates[k, :, 1], gates[k, :, 2]
+        o_prev = os[k, :, 0, :, :H]
+        d_candidate = delta * (1 - z) * (1 - n * n)  # dL/da^n
+        d_input[:, 2] = d_candidate
+        np.multiply(d_candidate * from_state[k, :, 2], r * (1 - r), out=d_input[:, 0])
+        np.multiply(delta * (o_prev - n), z * (1 - z), out=d_input[:, 1])
+        d_state[:, :2] = d_input[:, :2]
+        np.multiply(d_candidate, r, out=d_state[:, 2])
+        g_w_rows += x_rows[k].transpose(0, 1, 3, 2) @ d_input
+        g_w_prime_rows += os[k].transpose(0, 1, 3, 2) @ d_state
+        delta = delta * z + (d_state @ p["w_prime"]).sum(axis=1)
+    split_rows(grads, g_w_rows, p, ["w", "b"])
+    return split_rows(grads, g_w_prime_rows, p, ["w_prime", "b_prime"])
 
 
 PASSES = {"RNN": rnn_pass, "LSTM": lstm_pass, "GRU": gru_pass}

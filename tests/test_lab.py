@@ -147,7 +147,7 @@ def test_initial_biases_and_column_layout():
     rng = np.random.default_rng(6)
     keep = networks.chrono_bias(rng, 2, 4, 100)
     assert keep.min() >= 0 and keep.max() <= np.log(99)
-    p = networks.new_networks(rng, "LSTM", 2, 1, 4, 2, keep_bias=keep, dtype=np.float64)
+    p = networks.new_networks(rng, "LSTM", 2, 1, 4, 2, keep_bias=keep, input_bias=-keep, dtype=np.float64)
     assert np.array_equal(p["b"][:, 1, 0], keep) and np.array_equal(p["b"][:, 0, 0], -keep)
     columns = networks.as_columns(p)
     assert columns["b"].shape == (2, 16, 1) and np.array_equal(columns["b"][:, 4:8, 0], keep)

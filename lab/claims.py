@@ -1,0 +1,133 @@
+"""The sentences of the chapters about training outcomes, as checks on the results of lab.experiments.
+
+A claim is a number computed from an experiment's results and a bound it must respect. The chapters
+assert their claims at build time (`check`); benchmarks/claim_margins.py evaluates the same claims on
+runs with other seeds and other BLAS kernels and prints each claim's margin: how far the value stays
+from its bound in the worst run. The comment at each claim gives that margin, as last measured.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from lab.experiments import SUCCESS, VANISHING
+from lab.tasks import constant_guess_right
+from lab.training import updates_to_learn
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checked sentence: `value(results)` must be >= bound (at_least) or <= bound (not at_least)."""
+
+    text: str
+    value: Callable
+    bound: float
+    at_least: bool = True
+
+    def margin(self, results):
+        """How far the value is on the right side of the bound (negative: the claim fails)."""
+        v = float(self.value(results))
+        return v - self.bound if self.at_least else self.bound - v
+
+
+def rate(test):
+    """The fraction of runs whose test score reaches the success level."""
+    return np.mean(np.asarray(test) >= SUCCESS)
+
+
+def median_updates(curves):
+    """The median over runs of the updates to a batch score of 90% (inf if most runs never get there)."""
+    learned = updates_to_learn(curves)
+    return np.inf if np.mean(np.isfinite(learned)) < 0.5 else float(np.nanmedian(learned))
+
+
+def at_length(results, T):
+    """The success rate of the vanishing chapter's RNNs at length T."""
+    return results["success"][VANISHING["lengths T"].index(T)]
+
+
+CONSTANT_GUESS = constant_guess_right()
+
+CLAIMS = {
+    "vanishing": [
+        # margins over 3 seed sets x 3 BLAS settings: see benchmarks/claim_margins.py
+        Claim("the RNN learns the two-sequence problem reliably at T = 5", lambda r: at_length(r, 5), 0.8),
+        Claim("and at T = 10", lambda r: at_length(r, 10), 0.8),
+        Claim("it fails in most runs at T = 100", lambda r: at_length(r, 100), 0.3, at_least=False),
+        Claim(
+            "every length T >= 50 succeeds less often than every length T <= 10, by half the runs",
+            lambda r: min(at_length(r, 5), at_length(r, 10)) - max(at_length(r, T) for T in (50, 75, 100)),
+            0.5,
+        ),
+        Claim(
+            "at initialization the gradient ratio shrinks geometrically: below 1e-6 at T = 100",
+            lambda r: np.log10(r["ratio_at_init"][-1]),
+            -6,
+            at_least=False,
+        ),
+    ],
+    "lstm": [
+        Claim(
+            "the chrono LSTMs learn the two-sequence problem in at least half of the runs",
+            lambda r: rate(r["two-sequence"]["test"]["LSTM, chrono"]),
+            0.5,
+        ),
+        Claim(
+            "the chrono LSTMs learn the adding problem in most runs",
+            lambda r: rate(r["adding"]["test"]["LSTM, chrono"]),
+            0.75,
+        ),
+        Claim(
+            "the RNN and the LSTMs with b_f = 0 or 1 succeed in almost no run, on either task",
+            lambda r: max(
+                rate(test) for task in r.values() for label, test in task["test"].items() if label != "LSTM, chrono"
+            ),
+            0.15,
+            at_least=False,
+        ),
+        Claim(
+            "on the adding problem the RNN and the b_f = 1 LSTM score about what predicting 0.5 gets",
+            lambda r: max(
+                abs(np.mean(r["adding"]["test"][label]) - CONSTANT_GUESS) for label in ("RNN", "LSTM, b_f = 1")
+            ),
+            0.05,
+            at_least=False,
+        ),
+    ],
+    "gru": [
+        Claim("the GRU learns both tasks in most runs", lambda r: min(rate(t["test"]["GRU"]) for t in r.values()), 0.8),
+        Claim("the LSTM learns the adding problem in most runs", lambda r: rate(r["adding"]["test"]["LSTM"]), 0.8),
+        Claim(
+            "the RNN never learns the adding problem and scores about what predicting 0.5 gets",
+            lambda r: max(rate(r["adding"]["test"]["RNN"]), abs(np.mean(r["adding"]["test"]["RNN"]) - CONSTANT_GUESS)),
+            0.05,
+            at_least=False,
+        ),
+        Claim(
+            "the GRU's mean test score is at least the LSTM's minus 5 points, on both tasks",
+            lambda r: min(np.mean(t["test"]["GRU"]) - np.mean(t["test"]["LSTM"]) for t in r.values()),
+            -0.05,
+        ),
+        Claim(
+            "the gated cells beat the RNN on both tasks (mean test score)",
+            lambda r: min(
+                min(np.mean(t["test"]["GRU"]), np.mean(t["test"]["LSTM"])) - np.mean(t["test"]["RNN"])
+                for t in r.values()
+            ),
+            0.0,
+        ),
+    ],
+}
+
+
+def check(chapter, results):
+    """Asserts every claim of a chapter on its results; the message lists each failing claim and its value.
+
+    Returns:
+    - list of (text, value, bound, margin), one per claim
+    """
+    rows = [(c.text, float(c.value(results)), c.bound, c.margin(results)) for c in CLAIMS[chapter]]
+    failing = [f"{text}: {value:.3g} against the bound {bound}" for text, value, bound, margin in rows if margin < 0]
+    assert not failing, "claims that do not hold in this run: " + "; ".join(failing)
+    return rows

@@ -1,0 +1,171 @@
+"""The training experiments of the chapters, one function each, returning plain arrays.
+
+A chapter calls its experiment with the book's seed; benchmarks/claim_margins.py calls the same
+function with other seeds and under other BLAS kernels, and evaluates the same claims (lab.claims).
+Every network of an experiment is trained at once with its kind, as one stack (lab.training).
+"""
+
+import time
+
+import numpy as np
+
+from lab import networks, tasks, training
+from lab.optim import adam_moments, adam_step
+
+T_LONG = 100  # the length of the long-term dependencies of the chapters
+SUCCESS = 0.9  # a run succeeds if it gets at least 90% of 500 fresh test sequences right
+TASK_ORDER = ("two-sequence", "adding")  # the long-term dependencies of the LSTM and GRU chapters
+
+
+def rnn_over_lengths(lengths, seeds=32, updates=300, H=8, seed=0):
+    """The RNN of the vanishing chapter on the two-sequence problem, for each length T.
+
+    Inputs:
+    - lengths: the values of T; seeds: runs per length; updates: Adam updates per run; H: width
+    - seed: the base seed; length T uses seed + T
+    Returns a dict:
+    - "success": (len(lengths),), the fraction of runs that succeed at each T
+    - "ratio_at_init": (len(lengths),), the median over runs of mean ||delta_1|| / mean ||delta_T|| at
+      initialization, on the first batch
+    - "test": (len(lengths), seeds), the test score of every run
+    """
+    success, ratio, test = [], [], []
+    for T in lengths:
+        rng = np.random.default_rng(seed + T)
+        stack = networks.new_networks(rng, "RNN", seeds, 1, H, 2)
+        record = {}  # the gradient ratio in float64: at T = 100 it is far below float32's smallest number
+        xs, classes = tasks.two_sequence(rng, seeds, 32, T)
+        as_float64 = {name: a.astype(np.float64) for name, a in stack.items()}
+        training.loss_and_grads("RNN", as_float64, xs, classes, "classes", record=record)
+        ratio.append(np.median(record["delta_norms"][:, 1] / record["delta_norms"][:, T]))
+        stacks = {"RNN": ("RNN", stack)}
+        training.train(stacks, "two-sequence", T, updates, rng)
+        right = training.test_right(stacks, "two-sequence", T, rng)["RNN"]
+        test.append(right)
+        success.append(np.mean(right >= SUCCESS))
+    return {"success": np.array(success), "ratio_at_init": np.array(ratio), "test": np.array(test)}
+
+
+def lstm_forget_biases(task, biases, seeds, updates, H=8, seed=6):
+    """The RNN and LSTMs with several forget-gate biases on one task of length 100 (the LSTM chapter).
+
+    Inputs:
+    - task: "two-sequence" or "adding"; biases: numbers or "chrono" (T_max = 100)
+    - seeds: runs per network; updates: Adam updates; H: width of every network; seed: the seed
+    Returns a dict:
+    - "curves": label -> (updates, seeds), batch scores; "test": label -> (seeds,), test scores
+    - "chrono": the trained chrono LSTMs (a stack), if "chrono" is among the biases
+    - "seconds": the training time
+    The labels are "RNN", and "LSTM, chrono" or "LSTM, b_f = <bias>".
+    """
+    spec = tasks.TASKS[task]
+    rng = np.random.default_rng(seed)
+    output_bias = 0.5 if spec["loss"] == "values" else 0.0
+    stacks = {
+        "RNN": ("RNN", networks.new_networks(rng, "RNN", seeds, spec["D"], H, spec["C"], output_bias=output_bias))
+    }
+    for bias in biases:
+        keep = networks.chrono_bias(rng, seeds, H, T_LONG) if bias == "chrono" else float(bias)
+        entry = -keep if bias == "chrono" else 0.0  # chrono: b_i = -b_f
+        label = "LSTM, chrono" if bias == "chrono" else f"LSTM, b_f = {bias}"
+        p = networks.new_networks(rng, "LSTM", seeds, spec["D"], H, spec["C"], keep, entry, output_bias)
+        stacks[label] = ("LSTM", p)
+    start = time.perf_counter()
+    curves, _ = training.train(stacks, task, T_LONG, updates, rng)
+    seconds = time.perf_counter() - start
+    test = training.test_right(stacks, task, T_LONG, np.random.default_rng(seed + 100))
+    result = {"curves": curves, "test": test, "seconds": seconds}
+    if "LSTM, chrono" in stacks:
+        result["chrono"] = stacks["LSTM, chrono"][1]
+    return result
+
+
+def matched_cells(task, widths, seeds, updates, seed=5):
+    """The RNN, the LSTM and the GRU with about the same number of parameters on one task (the GRU chapter).
+
+    The gated cells get the chrono initialization (T_max = 100) of the gate that keeps the state.
+
+    Inputs:
+    - task: "two-sequence" or "adding"; widths: cell -> H; seeds: runs per cell; updates: Adam updates
+    Returns a dict:
+    - "curves": cell -> (updates, seeds); "test": cell -> (seeds,); "seconds": cell -> training time
+    """
+    spec = tasks.TASKS[task]
+    rng = np.random.default_rng(seed)
+    output_bias = 0.5 if spec["loss"] == "values" else 0.0
+    stacks = {}
+    for cell, H in widths.items():
+        keep = 0.0 if cell == "RNN" else networks.chrono_bias(rng, seeds, H, T_LONG)
+        entry = -keep if cell == "LSTM" else 0.0  # chrono: the LSTM's b_i = -b_f
+        stacks[cell] = (
+            cell,
+            networks.new_networks(rng, cell, seeds, spec["D"], H, spec["C"], keep, entry, output_bias),
+        )
+    curves, seconds = training.train(stacks, task, T_LONG, updates, rng)
+    test = training.test_right(stacks, task, T_LONG, np.random.default_rng(seed + 100))
+    return {"curves": curves, "test": test, "seconds": seconds}
+
+
+# The settings of each chapter's experiments, shown in the chapters' tables.
+VANISHING = {"H": 8, "noise sigma": 0.5, "seeds": 32, "batch N": 32, "updates": 300, "learning rate": 0.01}
+VANISHING |= {"test sequences": 500, "success accuracy": SUCCESS, "lengths T": [5, 10, 20, 30, 50, 75, 100]}
+LSTM = {
+    "two-sequence": {"biases": [0, 1, "chrono"], "updates": 400},
+    "adding": {"biases": [1, "chrono"], "updates": 600},
+    "H": 8,
+    "seeds": 16,
+}
+GRU = {"two-sequence": {"updates": 400}, "adding": {"updates": 600}, "H of the LSTM": 8, "seeds": 16}
+
+
+def vanishing_chapter(seed=0):
+    """The experiment of the vanishing chapter: rnn_over_lengths with VANISHING's settings."""
+    v = VANISHING
+    return rnn_over_lengths(v["lengths T"], v["seeds"], v["updates"], v["H"], seed)
+
+
+def lstm_chapter(seed=6):
+    """The experiments of the LSTM chapter: dict task -> lstm_forget_biases(...) with LSTM's settings."""
+    return {
+        task: lstm_forget_biases(task, LSTM[task]["biases"], LSTM["seeds"], LSTM[task]["updates"], LSTM["H"], seed)
+        for task in TASK_ORDER
+    }
+
+
+def matched_widths(task, H_lstm=8):
+    """cell -> the width whose network has about as many parameters as the LSTM of width H_lstm."""
+    spec = tasks.TASKS[task]
+    target = networks.network_params("LSTM", spec["D"], H_lstm, spec["C"])
+    return {cell: networks.matched_width(cell, spec["D"], spec["C"], target) for cell in networks.PARTS}
+
+
+def gru_chapter(seed=5):
+    """The experiments of the GRU chapter: dict task -> matched_cells(...) with GRU's settings."""
+    return {
+        task: matched_cells(task, matched_widths(task, GRU["H of the LSTM"]), GRU["seeds"], GRU[task]["updates"], seed)
+        for task in TASK_ORDER
+    }
+
+
+CHAPTERS = {"vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter}
+
+
+def step_seconds(cell, D, H, N, T, repeats, rng):
+    """The best wall time of one training step (forward, backward, Adam) of one network, over `repeats`.
+
+    Inputs:
+    - cell, D, H: the network (one output); N: sequences per batch; T: steps; rng: a numpy Generator
+    Returns:
+    - seconds, a float
+    """
+    p = networks.new_networks(rng, cell, 1, D, H, 1)
+    moments = adam_moments(p)
+    xs = rng.standard_normal((1, T, N, D)).astype(np.float32)
+    targets = rng.standard_normal((1, N)).astype(np.float32)
+    best = np.inf
+    for step in range(1, repeats + 1):
+        start = time.perf_counter()
+        _, grads = training.loss_and_grads(cell, p, xs, targets, "values")
+        adam_step(p, grads, moments, step)
+        best = min(best, time.perf_counter() - start)
+    return best
