@@ -87,6 +87,12 @@ CLAIMS = {
             at_least=False,
         ),
         Claim(
+            "after training on the adding problem, a fraction above 1e-3 of the gradient on the cell-state path"
+            " crosses the 100 steps (median over the chrono LSTMs; about 1e-14 at initialization with b_f = 1)",
+            lambda r: np.log10(np.median(r["adding"]["on_path_after_training"])),
+            -3,
+        ),
+        Claim(
             "on the adding problem the RNN and the b_f = 1 LSTM score about what predicting 0.5 gets",
             lambda r: max(
                 abs(np.mean(r["adding"]["test"][label]) - CONSTANT_GUESS) for label in ("RNN", "LSTM, b_f = 1")

@@ -77,7 +77,21 @@ def lstm_forget_biases(task, biases, seeds, updates, H=8, seed=6):
     result = {"curves": curves, "test": test, "seconds": seconds}
     if "LSTM, chrono" in stacks:
         result["chrono"] = stacks["LSTM, chrono"][1]
+        result["on_path_after_training"] = on_path_ratio(result["chrono"], task, np.random.default_rng(seed + 200))
     return result
+
+
+def on_path_ratio(lstms, task, rng, N=64):
+    """Per LSTM of a stack, mean ||part of dL/dc_1 on the cell-state path|| / mean ||dL/dc_T||, in float64.
+
+    The loss is the task's, on N fresh sequences of length 100. Returns an array (S,).
+    """
+    spec = tasks.TASKS[task]
+    as_float64 = {name: a.astype(np.float64) for name, a in lstms.items()}
+    xs, targets = spec["make"](rng, len(lstms["w"]), N, T_LONG)
+    record = {}
+    training.loss_and_grads("LSTM", as_float64, xs, targets, spec["loss"], record=record)
+    return record["on_path_norms"][:, 1] / record["on_path_norms"][:, T_LONG]
 
 
 def matched_cells(task, widths, seeds, updates, seed=5):

@@ -89,7 +89,8 @@ def lstm_pass(p, xs, output, record=None):
     """S LSTMs, parts i, f, g, o, from h_0 = c_0 = 0, and BPTT with the gradient gamma on the cell state.
 
     The sigmoid is (1 + tanh(a / 2)) / 2, so one tanh call gives the sigmoids of i, f, o and the tanh of g.
-    record: unused (the same signature as the other passes).
+    record: None, or a dict that receives "on_path_norms" (S, T + 1): the mean over the sequences of the
+    norm of the part of dL/dc_t on the cell-state path, f_{t+1} ... f_T gamma_T, for t = 1..T (entry 0 nan).
     Returns the gradients (see the module's docstring).
     """
     S, T, N, D = xs.shape
@@ -121,10 +122,15 @@ def lstm_pass(p, xs, output, record=None):
     g_rows = np.zeros_like(weights)
     gamma = np.zeros((S, N, H), xs.dtype)  # dL/dc_t
     d_a = np.empty((S, 4, N, H), xs.dtype)
+    on_path = np.full((S, T + 1), np.nan) if record is not None else None
+    along = None  # the part of gamma_t on the cell-state path
     for k in reversed(range(T)):
         i, f, g, o = gates[k, :, 0], gates[k, :, 1], gates[k, :, 2], gates[k, :, 3]
         tanh_c = tanh_cs[k]
         gamma += delta * o * (1 - tanh_c * tanh_c)
+        if on_path is not None:
+            along = gamma.copy() if along is None else along * gates[k + 1, :, 1]  # f_{t+1} times the part at t + 1
+            on_path[:, k + 1] = np.linalg.norm(along, axis=-1).mean(axis=-1)
         np.multiply(gamma * g, i * (1 - i), out=d_a[:, 0])
         np.multiply(gamma * cs[k], f * (1 - f), out=d_a[:, 1])
         np.multiply(gamma * i, 1 - g * g, out=d_a[:, 2])
@@ -132,6 +138,8 @@ def lstm_pass(p, xs, output, record=None):
         g_rows += rows[k].transpose(0, 1, 3, 2) @ d_a
         delta = (d_a @ p["w_prime"]).sum(axis=1)
         gamma *= f
+    if on_path is not None:
+        record["on_path_norms"] = on_path
     return split_rows(grads, g_rows, p, ROWS)
 
 

@@ -208,3 +208,24 @@ def test_small_functions():
     s = np.array([1000.0, 0.0])
     assert cross_entropy(s, 0) == pytest.approx(0.0) and cross_entropy(s, 1) == pytest.approx(1000.0)
     assert cross_entropy(np.array([[1.0], [2.0]]), 1) == pytest.approx(np.log(1 + np.exp(-1.0)))
+
+
+def test_the_lstm_pass_records_the_gradient_on_the_cell_state_path():
+    rng = np.random.default_rng(8)
+    p = perturbed_stack(rng, "LSTM", S=2, D=1, H=3)
+    T, N = 6, 4
+    xs, classes = tasks.two_sequence(rng, 2, N, T)
+    record = {}
+    training.loss_and_grads("LSTM", p, xs, classes, "classes", record=record)
+    on_path = record["on_path_norms"]
+    assert on_path.shape == (2, T + 1) and np.isnan(on_path[:, 0]).all()
+    # the part on the path is gamma_T times the forget gates f_T ... f_{t+1}: with forget gates pinned
+    # at sigma(b) by zero weights, each step back multiplies every entry by the same number
+    pinned = dict(p, w=p["w"].copy(), w_prime=p["w_prime"].copy())
+    pinned["w"][:, 1] = 0.0
+    pinned["w_prime"][:, 1] = 0.0
+    training.loss_and_grads("LSTM", pinned, xs, classes, "classes", record=record)
+    forget = sigmoid(pinned["b"][:, 1, 0])  # (S, H)
+    ratios = record["on_path_norms"][:, 1:-1] / record["on_path_norms"][:, 2:]
+    assert np.all(ratios > forget.min(axis=1, keepdims=True) - 1e-12)
+    assert np.all(ratios < forget.max(axis=1, keepdims=True) + 1e-12)
