@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from lab import networks, tasks, training
+from lab import cliff, networks, tasks, training
 from lab.optim import adam_moments, adam_step
 
 T_LONG = 100  # the length of the long-term dependencies of the chapters
@@ -133,9 +133,11 @@ GRU = {"two-sequence": {"updates": 400}, "adding": {"updates": 600}, "H of the L
 
 
 def vanishing_chapter(seed=0):
-    """The experiment of the vanishing chapter: rnn_over_lengths with VANISHING's settings."""
+    """The experiments of the vanishing chapter: {"lengths": rnn_over_lengths(...) with VANISHING's
+    settings, "cliff": lab.cliff.experiment(seed + 3)}."""
     v = VANISHING
-    return rnn_over_lengths(v["lengths T"], v["seeds"], v["updates"], v["H"], seed)
+    lengths = rnn_over_lengths(v["lengths T"], v["seeds"], v["updates"], v["H"], seed)
+    return {"lengths": lengths, "cliff": cliff.experiment(seed + 3)}
 
 
 def lstm_chapter(seed=6):
