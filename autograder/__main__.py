@@ -3,6 +3,9 @@
 python -m autograder generate     write exercises/ from solutions/ (student notebooks)
 python -m autograder check-generated
                                   exit 1 if exercises/ differs from what generate would write
+python -m autograder grade [SUBMISSIONS --out RESULTS] [--workers N] [--timeout S] [--force] [--gradebook DB]
+                                  hardened grading of a submitted/ folder or an LMS zip (no SUBMISSIONS:
+                                  a demo class, into grading-demo/)
 """
 
 import argparse
@@ -10,15 +13,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.generate import EXERCISES, assignments, generate, stale
+from autograder.generate import generate, stale
+from autograder.grading.notebooks import EXERCISES, assignments
 
 
 def grade_command(args):
-    from autograder.grade import grade
+    """python -m autograder grade: grade the submissions (or the demo class); return the exit status."""
+    from autograder.grading.run import grade
 
     source, out = args.submissions, args.out
     if source is None:
-        from autograder.demo import write_demo_class
+        from autograder.grading.demo import write_demo_class
 
         source = write_demo_class(Path("grading-demo") / "submissions")
         out = out or "grading-demo/results"
@@ -33,6 +38,7 @@ def grade_command(args):
 
 
 def main(argv=None):
+    """Parse argv (default: the command line), run the command; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("generate", help="write exercises/ from solutions/")

@@ -61,8 +61,10 @@ def decode(value):
 
 
 def dumps(message):
+    """One JSON line (newline included) holding message, encoded."""
     return json.dumps(encode(message), separators=(",", ":")) + "\n"
 
 
 def loads(line):
+    """The message of a JSON line written by dumps."""
     return decode(json.loads(line))

@@ -1,4 +1,6 @@
-"""The exercise contract (../shared/exercise-contract.md) as data: names, arguments, outputs.
+"""The exercise contract as data: names, arguments and outputs of every graded function.
+
+The chapters' exercise sections and the notation page state the same contract in words.
 
 Graders use it to call a student's functions and to name what they return in messages.
 """
@@ -7,6 +9,8 @@ from typing import NamedTuple
 
 
 class Function(NamedTuple):
+    """One graded function of the contract."""
+
     args: tuple  # argument names, in order
     outputs: tuple  # names of the returned values, in order, without the cache
     cache: bool = False  # True when a cache is returned after the outputs

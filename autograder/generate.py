@@ -11,14 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
-EXERCISES = ROOT / "exercises"
-
-
-def assignments():
-    """Names of the assignments: the folders of solutions/."""
-    return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir())
+from autograder.grading.notebooks import EXERCISES, ROOT, SOLUTIONS, assignments
 
 
 def nbgrader_env():

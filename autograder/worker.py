@@ -9,35 +9,15 @@ judges the returned values itself.
     python -m autograder.worker program.json REQUESTS_FD REPLIES_FD
 """
 
-import io
+import contextlib
 import json
 import os
 import sys
 import traceback
 
-from autograder.checking import GradingError, InKernel
 from autograder.codec import dumps, loads
-
-OUTPUT_LIMIT = 64_000  # characters of a student's printed output kept, the rest dropped
-
-
-class Bounded(io.TextIOBase):
-    """A text stream that keeps the first OUTPUT_LIMIT characters written to it and drops the rest."""
-
-    def __init__(self):
-        self.parts, self.size = [], 0
-
-    def writable(self):
-        return True
-
-    def write(self, text):
-        if self.size < OUTPUT_LIMIT:
-            self.parts.append(text[: OUTPUT_LIMIT - self.size])
-        self.size += len(text)
-        return len(text)
-
-    def getvalue(self):
-        return "".join(self.parts)
+from autograder.failure import GradingError
+from autograder.student import InKernel
 
 
 def python_source(source):
@@ -49,13 +29,13 @@ def python_source(source):
     return TransformerManager().transform_cell(source)
 
 
-def main():
-    program = json.loads(open(sys.argv[1]).read())
-    requests = os.fdopen(int(sys.argv[2]), "r")
-    replies = os.fdopen(int(sys.argv[3]), "w", buffering=1)
-    sys.stdout = sys.stderr = output = Bounded()
-    namespace = {"__name__": "__main__"}
-    for cell in program["cells"]:
+def run_cells(cells, namespace, replies):
+    """Run the notebook's code cells in namespace, one by one; an error in one cell does not stop the next.
+
+    Each cell is announced on replies before it runs and reported after, so that the grader knows which
+    cell hung or crashed the process.
+    """
+    for cell in cells:
         replies.write(dumps({"event": "cell", "id": cell["id"]}))
         try:
             exec(compile(python_source(cell["source"]), f"<cell {cell['id']}>", "exec"), namespace)
@@ -63,20 +43,36 @@ def main():
         except BaseException as caught:  # SystemExit and KeyboardInterrupt included: keep grading
             error = "".join(traceback.format_exception_only(type(caught), caught)).strip()
         replies.write(dumps({"event": "done", "id": cell["id"], "error": error}))
-    replies.write(dumps({"event": "ready", "output": output.getvalue()}))
 
-    student = InKernel(namespace, program["exercise"])
-    for line in requests:
-        request = loads(line)
-        try:
-            run = student.run(request["name"], request["args"], request.get("backward"), request.get("douts", ()))
-            reply = {"outputs": run.outputs, "grads": run.grads, "modified": run.modified, "aliased": run.aliased}
-        except GradingError as failure:
-            reply = {"error": str(failure), "status": failure.status}
-        except BaseException as caught:
-            message = f"{request['name']} could not be run: {type(caught).__name__}: {caught}"
-            reply = {"error": message, "status": "error"}
-        replies.write(dumps(reply))
+
+def answer(student, request):
+    """The reply to one request: the Run's values, or the fields of the GradingError the call ended with."""
+    try:
+        run = student.run(request["name"], request["args"], request.get("backward"), request.get("douts", ()))
+        return {"outputs": run.outputs, "grads": run.grads, "modified": run.modified, "aliased": run.aliased}
+    except GradingError as failure:
+        return {"failure": failure.fields()}
+    except BaseException as caught:
+        message = f"{request['name']} could not be run: {type(caught).__name__}: {caught}"
+        return {"failure": GradingError(message, "raised").fields()}
+
+
+def main():
+    """Run the program named on the command line, then answer requests until the grader closes the pipe.
+
+    The student's prints are read by nobody: they go to os.devnull, so that printing 100 MB costs nothing.
+    """
+    with open(sys.argv[1]) as handle:
+        program = json.load(handle)
+    requests = os.fdopen(int(sys.argv[2]), "r")
+    replies = os.fdopen(int(sys.argv[3]), "w", buffering=1)
+    with open(os.devnull, "w") as dropped, contextlib.redirect_stdout(dropped), contextlib.redirect_stderr(dropped):
+        namespace = {"__name__": "__main__"}
+        run_cells(program["cells"], namespace, replies)
+        replies.write(dumps({"event": "ready"}))
+        student = InKernel(namespace, program["exercise"])
+        for line in requests:
+            replies.write(dumps(answer(student, loads(line))))
 
 
 if __name__ == "__main__":

@@ -13,14 +13,12 @@ first run and on later ones (target: well under 1 s in total).
 import contextlib
 import io
 import time
-from pathlib import Path
 
-import nbformat
 import numpy as np
 
+from autograder.grading.notebooks import solution_code
 from autograder.hidden import gru as gru_hidden
 
-ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 5
 SIZES = {"small": (32, 100, 2, 8), "wide": (32, 25, 64, 256)}  # N, T, D, H
 CELLS = {  # notebook, forward, backward, number of parts, number of bias vectors
@@ -33,10 +31,8 @@ CELLS = {  # notebook, forward, backward, number of parts, number of bias vector
 def solution_namespace(assignment):
     """The functions of an exercise's solution notebook."""
     ns = {"np": np}
-    nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
-            exec(cell.source, ns)
+    for source in solution_code(assignment).values():
+        exec(source, ns)
     return ns
 
 

@@ -37,7 +37,7 @@ def run(command, cwd):
 
 def main(count=40):
     solution = solution_code(A)
-    kinds = [solution, alternative(A)] + [{**solution, **code} for _, code in mutants(A).values()]
+    kinds = [solution, alternative(A)] + [{**solution, **m.code} for m in mutants(A).values()]
     with tempfile.TemporaryDirectory() as scratch:
         course = Path(scratch)
         shutil.copy(ROOT / "nbgrader_config.py", course)

@@ -11,16 +11,15 @@ Two measurements in one run, each the best of REPEATS:
 import contextlib
 import io
 import time
-from pathlib import Path
 
 import nbformat
 import numpy as np
 from nbclient import NotebookClient
 
+from autograder.grading.notebooks import SOLUTIONS, graded_cells, solution_code, solution_notebook
 from autograder.hidden import rnn_bptt
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "solutions" / "rnn_bptt" / "rnn_bptt.ipynb"
+FOLDER = SOLUTIONS / "rnn_bptt"
 REPEATS = 3
 TARGET_SECONDS = 1.0
 
@@ -28,22 +27,20 @@ TARGET_SECONDS = 1.0
 def execute_seconds(nb):
     """Wall time of executing a notebook in a fresh kernel, kernel start included."""
     start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    ).execute()
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(FOLDER)}}).execute()
     return time.perf_counter() - start
 
 
 def without_hidden_tests(nb):
+    """A copy of the notebook with its autograded test cells emptied."""
     nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade"):
-            cell.source = ""
+    for cell in graded_cells(nb).values():
+        cell.source = ""
     return nb
 
 
 def main():
-    solution = nbformat.read(NOTEBOOK, as_version=4)
+    solution = solution_notebook("rnn_bptt")
     empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
     kernel = min(execute_seconds(nbformat.from_dict(empty)) for _ in range(REPEATS))
     without = min(execute_seconds(without_hidden_tests(solution)) for _ in range(REPEATS))
@@ -56,9 +53,8 @@ def main():
     print(f"hidden tests, beyond kernel start       {hidden:7.3f} s   = {hidden / kernel:.2f} x kernel start")
 
     ns = {"np": np}
-    for cell in solution.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution"):
-            exec(cell.source, ns)
+    for source in solution_code("rnn_bptt").values():
+        exec(source, ns)
     print("\nin process, per function (best of 3):")
     total = 0.0
     for name in rnn_bptt.CHECKS:

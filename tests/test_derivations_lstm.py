@@ -135,7 +135,7 @@ def test_the_blocks_of_the_step_jacobian(example):
     for (out, wrt), jacobian in expected.items():
         index = 0 if out == "h" else 1
         for row in range(H):
-            numeric = numerical_gradient(lambda: step(example, x_t, h_prev, c_prev)[index][row], moved[wrt])
+            numeric = numerical_gradient(lambda: step(example, x_t, h_prev, c_prev)[index][row], moved[wrt])  # noqa: B023
             assert rel_error(jacobian[row], numeric) < 1e-8, (out, wrt, row)
 
 
@@ -153,7 +153,7 @@ def test_the_gradient_on_the_cell_state_path_is_the_product_of_the_forget_gates(
 
     product = np.prod([gates[t - 1][1] for t in range(k + 1, T + 1)], axis=0)  # (eq-lstm-on-path)
     for row in range(H):
-        numeric = numerical_gradient(lambda: c_T_along_cells()[row], c_k)
+        numeric = numerical_gradient(lambda: c_T_along_cells()[row], c_k)  # noqa: B023 (called within the loop)
         assert rel_error(numeric, product[row] * np.eye(H)[row]) < 1e-8
 
 

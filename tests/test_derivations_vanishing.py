@@ -184,7 +184,7 @@ def test_the_bptt_gradient_of_the_one_unit_network():
             grad += d_a * np.array([os[t - 1], 1.0])
             delta = w_prime * d_a
         theta = np.array([w_prime, b])
-        numeric = numerical_gradient(lambda: (cliff_states(*theta)[-1] - CLIFF_Y) ** 2, theta, h=1e-7)
+        numeric = numerical_gradient(lambda: (cliff_states(*theta)[-1] - CLIFF_Y) ** 2, theta, h=1e-7)  # noqa: B023
         assert rel_error(grad, numeric) < 1e-6, (w_prime, b)
 
 

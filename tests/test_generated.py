@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
-from notebooks import ROOT, answer_cells, graded_cells, secret_lines, solution_notebook, student_notebook
+from notebooks import ROOT, answer_cells, assignments, graded_cells, secret_lines, solution_notebook, student_notebook
 
-ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+ASSIGNMENTS = assignments()
 
 
 def test_exercises_are_what_generate_makes_from_solutions_now():
@@ -17,7 +17,7 @@ def test_exercises_are_what_generate_makes_from_solutions_now():
 
 def test_every_assignment_has_a_student_notebook():
     released = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir())
-    assert released == ASSIGNMENTS
+    assert released == list(ASSIGNMENTS)
 
 
 def test_student_notebooks_hold_no_solution_code_or_hidden_test():

@@ -17,7 +17,8 @@ import nbformat
 import pytest
 from notebooks import ROOT, secret_lines, solution_code, submission
 
-from autograder.grade import FIELDS, STATUSES, grade
+from autograder.grading.records import FIELDS, STATUSES
+from autograder.grading.run import grade
 
 A = "rnn_bptt"
 SOLUTION = solution_code(A)

@@ -10,7 +10,13 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from notebooks import alternative, assignments, mutants, solution_code
 
-from autograder.checking import GradingError, InKernel, expect_array
+from autograder.diagnose import lstm as lstm_diagnose
+from autograder.diagnose import rnn_bptt as rnn_diagnose
+from autograder.diagnose import vanishing as vanishing_diagnose
+from autograder.diagnose.patterns import through_time
+from autograder.failure import GradingError
+from autograder.judge import expect_array
+from autograder.student import InKernel
 
 ASSIGNMENTS = assignments()
 MUTANTS = {a: mutants(a) for a in ASSIGNMENTS}
@@ -28,8 +34,8 @@ def namespace(code):
     return ns
 
 
-def failures(assignment, ns):
-    """function name -> message of its failed hidden check."""
+def errors(assignment, ns):
+    """function name -> the GradingError of its failed hidden check, run as a notebook's hidden test cell does."""
     hidden = importlib.import_module(f"autograder.hidden.{assignment}")
     found = {}
     for name in hidden.CHECKS:
@@ -38,8 +44,13 @@ def failures(assignment, ns):
                 warnings.simplefilter("ignore")
                 hidden.check(name, ns)
         except GradingError as error:
-            found[name] = str(error)
+            found[name] = error
     return found
+
+
+def failures(assignment, ns):
+    """function name -> message of its failed hidden check."""
+    return {name: str(error) for name, error in errors(assignment, ns).items()}
 
 
 def rnn_failures(code):
@@ -64,32 +75,42 @@ def test_every_graded_function_has_a_check(assignment):
 
 @pytest.mark.parametrize("assignment, name", CASES)
 def test_each_mutant_fails_the_hidden_check_of_the_function_it_breaks(assignment, name):
-    fails, code = MUTANTS[assignment][name]
-    found = failures(assignment, namespace({**solution_code(assignment), **code}))
-    broken = set(code) & set(importlib.import_module(f"autograder.hidden.{assignment}").CHECKS)
+    mutant = MUTANTS[assignment][name]
+    found = failures(assignment, namespace({**solution_code(assignment), **mutant.code}))
+    broken = set(mutant.code) & set(importlib.import_module(f"autograder.hidden.{assignment}").CHECKS)
     assert broken <= set(found), f"{name} passes the hidden check of {broken - set(found)}"
-    assert set(found) <= fails, f"{name} also fails {set(found) - fails}"
+    assert set(found) <= mutant.fails, f"{name} also fails {set(found) - mutant.fails}"
 
 
-@pytest.mark.parametrize(
-    "name, words",
-    [
-        ("step_backward_bias_gradient_averaged", ["db is wrong", "relative error", "a mean where a sum belongs"]),
-        ("step_backward_wrong_transpose", ["dWh is wrong", "transpose"]),
-        ("backward_no_accumulation_over_time", ["right for a single time step", "summed"]),
-        ("backward_gradient_not_carried_to_previous_step", ["dx is wrong", "carried back to the previous step"]),
-        ("backward_changes_dh_in_place", ["changed its argument dh in place"]),
-        ("softmax_unstable", ["NaN or inf", "subtract each row's maximum"]),
-        ("linear_backward_wrong_transpose", ["dWy has shape (5, 2), expected (2, 5)", "transposed"]),
-        ("step_forward_float32", ["dtype float32, expected float64"]),
-    ],
-)
-def test_messages_say_what_is_wrong(name, words):
-    _, code = MUTANTS["rnn_bptt"][name]
-    (function,) = code
-    message = rnn_failures(code)[function]
-    for word in words:
-        assert word in message, message
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_every_mutant_says_its_words_for_every_function_it_fails(assignment, name):
+    # The in-kernel path, as under nbgrader; test_nbgrader.py asserts the same words in nbgrader's feedback
+    # and in the hardened grader's grades.csv.
+    mutant = MUTANTS[assignment][name]
+    assert set(mutant.says) == mutant.fails, f"{name}: SAYS must give words for each function of FAILS"
+    found = failures(assignment, namespace({**solution_code(assignment), **mutant.code}))
+    for function, words in mutant.says.items():
+        assert words, f"{name}: no words for {function}"
+        for word in words:
+            assert word in found[function], (function, word, found[function])
+
+
+def test_a_failure_carries_its_kind_value_and_hints_as_fields():
+    code = {**solution_code("rnn_bptt"), **MUTANTS["rnn_bptt"]["backward_no_accumulation_over_time"].code}
+    error = errors("rnn_bptt", namespace(code))["rnn_backward"]
+    assert (error.kind, error.value, error.status) == ("wrong", "dWx", "failed")
+    assert error.hints == (through_time("dWx", rnn_diagnose.ACCUMULATE_HINT),)
+    assert str(error) == f"{error.message}\nHint: {error.hints[0]}"
+    code = {**solution_code("rnn_bptt"), **MUTANTS["rnn_bptt"]["softmax_unstable"].code}
+    error = errors("rnn_bptt", namespace(code))["softmax_cross_entropy"]
+    assert (error.kind, error.value, error.hints) == ("nonfinite", "loss", (rnn_diagnose.OVERFLOW_HINT,))
+    restored = GradingError.from_fields(error.fields())
+    assert (str(restored), restored.kind, restored.value, restored.status) == (
+        str(error),
+        "nonfinite",
+        "loss",
+        "failed",
+    )
 
 
 def test_a_missing_function_and_an_exception_are_reported_by_name():
@@ -135,3 +156,62 @@ def test_in_kernel_calls_report_arguments_changed_in_place():
     student = InKernel({"rnn_step_forward": lambda x, h, Wx, Wh, b: scale(x)})
     run = student.run("rnn_step_forward", [np.ones((2, 3)), np.zeros((2, 2)), np.eye(2, 3), np.eye(2), np.zeros(2)])
     assert run.modified == ("x",)
+
+
+# Hints that no mutant of tests/submissions/ shows, each asserted on a made-up wrong function.
+
+
+def solution_with(assignment, **functions):
+    """The solution's namespace with functions replaced: name=make, make(the solution's function) -> the new one."""
+    ns = namespace(solution_code(assignment))
+    ns.update({name: make(ns[name]) for name, make in functions.items()})
+    return ns
+
+
+def later_steps_off(forward):
+    """A forward function whose first step is right and whose later steps are 10% off."""
+
+    def wrong(x, h0, *weights):
+        h, cache = forward(x, h0, *weights)
+        h = h.copy()
+        h[:, 1:] *= 1.1
+        return h, cache
+
+    return wrong
+
+
+def test_lstm_says_when_only_the_cell_gradient_is_mishandled():
+    ns = solution_with("lstm", lstm_step_backward=lambda right: lambda dh, dc, cache: right(dh, 2 * dc, cache))
+    assert lstm_diagnose.UPSTREAM_HINTS["c wrong"] in failures("lstm", ns)["lstm_step_backward"]
+
+
+@pytest.mark.parametrize("assignment", ["lstm", "gru"])
+def test_a_sequence_right_only_at_its_first_step_is_named(assignment):
+    forward = f"{assignment}_forward"
+    ns = solution_with(assignment, **{forward: later_steps_off})
+    message = failures(assignment, ns)[forward]
+    assert "h is wrong" in message and "the first step is right and the later ones are not" in message
+
+
+def test_norms_averaged_as_squares_are_named():
+    def squares(right):
+        return lambda h, Wh, dh_last: vanishing_diagnose.norms_variant(h, Wh, dh_last, reduce="mean square")
+
+    message = failures("vanishing", solution_with("vanishing", gradient_norms_through_time=squares))
+    assert "norms is wrong" in message["gradient_norms_through_time"]
+    assert "norms[t] is a mean of norms, not of squared norms." in message["gradient_norms_through_time"]
+
+
+def test_gradients_not_rescaled_are_named():
+    def unclipped(right):
+        # Right, except for a single array, which it forgets to rescale. In the earlier cases no entry exceeds
+        # max_norm, and arrays left as they are could as well have been clipped by value.
+        def clip_grad_norm(grads, max_norm):
+            clipped, total = right(grads, max_norm)
+            return ({k: g.copy() for k, g in grads.items()}, total) if len(grads) == 1 else (clipped, total)
+
+        return clip_grad_norm
+
+    message = failures("vanishing", solution_with("vanishing", clip_grad_norm=unclipped))["clip_grad_norm"]
+    assert "clipped is wrong" in message
+    assert "the gradients were not rescaled although total_norm > max_norm." in message

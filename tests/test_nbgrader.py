@@ -6,6 +6,7 @@ graded in one `nbgrader autograde` call.
 """
 
 import csv
+import html
 import shutil
 import subprocess
 import sys
@@ -55,8 +56,8 @@ def submissions(assignment):
         "untouched": submission(assignment, {}),
         "alternative": submission(assignment, alternative(assignment)),
     }
-    for name, (_, code) in MUTANTS[assignment].items():
-        found[f"mutant-{name}"] = submission(assignment, {**solution, **code})
+    for name, mutant in MUTANTS[assignment].items():
+        found[f"mutant-{name}"] = submission(assignment, {**solution, **mutant.code})
     return found
 
 
@@ -122,11 +123,21 @@ def test_the_untouched_student_notebook_gets_zero(course, assignment):
 
 @pytest.mark.parametrize("assignment, name", CASES)
 def test_each_mutant_loses_exactly_the_points_of_what_it_breaks(course, assignment, name):
-    fails, code = MUTANTS[assignment][name]
+    mutant = MUTANTS[assignment][name]
     scores = cell_scores(course, assignment, f"mutant-{name}")
     lost = {function for function, (score, top) in scores.items() if score < top}
-    assert set(code) & set(scores) <= lost, f"{name}: the broken function kept its points"
-    assert lost == fails, f"{name}: lost points on {sorted(lost)}, expected {sorted(fails)}"
+    assert set(mutant.code) & set(scores) <= lost, f"{name}: the broken function kept its points"
+    assert lost == mutant.fails, f"{name}: lost points on {sorted(lost)}, expected {sorted(mutant.fails)}"
+
+
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_each_mutant_feedback_says_its_words(course, assignment, name):
+    # nbgrader's feedback page shows the message of each failed hidden test cell.
+    feedback = course / "feedback" / f"mutant-{name}" / assignment / f"{assignment}.html"
+    text = html.unescape(feedback.read_text())
+    for function, words in MUTANTS[assignment][name].says.items():
+        for word in words:
+            assert word in text, (function, word)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -180,6 +191,17 @@ def hardened(course, tmp_path_factory):
     done = subprocess.run([*command, "--gradebook", str(gradebook)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return list(csv.DictReader((out / "grades.csv").open())), gradebook
+
+
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_each_mutant_gets_its_words_from_the_hardened_grader(hardened, assignment, name):
+    rows, _ = hardened
+    messages = {
+        r["test"]: r["message"] for r in rows if r["student"] == f"mutant-{name}" and r["assignment"] == assignment
+    }
+    for function, words in MUTANTS[assignment][name].says.items():
+        for word in words:
+            assert word in messages[function], (function, word, messages[function])
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

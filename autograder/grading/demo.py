@@ -9,7 +9,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder.grading.notebooks import filled, solution_code
+
 ASSIGNMENT = "rnn_bptt"
 
 # student -> (function, text in the solution, replacement): each a typical mistake
@@ -26,39 +27,22 @@ EXTRA_CELLS = {
 }
 
 
-def solution_cells():
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if c.metadata["nbgrader"].get("solution")}
-
-
-def without_markers(source):
-    return "\n".join(
-        line for line in source.splitlines() if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
-    )
-
-
-def student_notebook(answers, extra=None):
-    nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    if extra:
-        nb.cells.append(nbformat.v4.new_code_cell(extra))
-    return nb
+def demo_notebooks():
+    """student -> notebook of every demo submission that is a notebook."""
+    solution = solution_code(ASSIGNMENT)
+    notebooks = {"ada": filled(ASSIGNMENT, solution), "ivy": filled(ASSIGNMENT, {})}
+    for student, (function, old, new) in MISTAKES.items():
+        assert old in solution[function], f"demo mistake for {student} no longer applies to the solution"
+        notebooks[student] = filled(ASSIGNMENT, solution | {function: solution[function].replace(old, new)})
+    for student, extra in EXTRA_CELLS.items():
+        notebooks[student] = filled(ASSIGNMENT, solution, extra)
+    return notebooks
 
 
 def write_demo_class(folder):
-    """Write the demo submissions as nbgrader's submitted/ layout under folder; return folder."""
+    """Write the demo submissions as nbgrader's submitted/ layout under folder; return folder (a Path)."""
     folder = Path(folder)
-    solution = {k: without_markers(v) for k, v in solution_cells().items()}
-    notebooks = {"ada": student_notebook(solution), "ivy": student_notebook({})}
-    for student, (function, old, new) in MISTAKES.items():
-        assert old in solution[function], f"demo mistake for {student} no longer applies to the solution"
-        notebooks[student] = student_notebook(solution | {function: solution[function].replace(old, new)})
-    for student, extra in EXTRA_CELLS.items():
-        notebooks[student] = student_notebook(solution, extra)
-    for student, nb in notebooks.items():
+    for student, nb in demo_notebooks().items():
         target = folder / student / ASSIGNMENT
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target / f"{ASSIGNMENT}.ipynb")

@@ -20,6 +20,7 @@ td.message { white-space: pre-wrap; font-family: monospace; font-size: .9em; }
 
 
 def page(title, body):
+    """A whole HTML page: title (plain text) as its title and heading, then body (HTML)."""
     return (
         f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{STYLE}</head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>\n"
@@ -27,6 +28,8 @@ def page(title, body):
 
 
 def table(headers, rows, message_column=None):
+    """An HTML table of rows (sequences of values, escaped) under headers; a "status" column is colored by value
+    and the message_column (an index, or None) keeps its line breaks."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     lines = []
     for cells in rows:
@@ -65,6 +68,7 @@ def write_feedback(out, record):
 
 
 def figure_html(fig):
+    """A matplotlib figure as an <img> with the PNG inline (the report is one self-contained file)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
     return f"<img alt='plot' src='data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}'>"

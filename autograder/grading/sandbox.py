@@ -2,14 +2,14 @@
 
 With bubblewrap (Debian's `bubblewrap`, /usr/bin/bwrap) the student's code runs with no network,
 its own process tree, a small fresh /tmp and working folder (in memory, 64 MiB each), read-only
-system folders, and of the course only the public part
-of autograder/ (gradcheck, codec, worker, checking, contract): solutions/, hidden tests, the reference,
-other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
+system folders, and of the course only the modules the student's process runs (PUBLIC_MODULES: the
+worker, what it imports, and the gradient checker the notebooks import): solutions/, hidden tests,
+hints, the reference, other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
 child process in a scratch folder: the limits below still hold, and verdicts still come from the
 grader's own process, but the student's code could read any file this user can read.
 
 Limits on every student process: CPU time, address space (memory), size of any file written, number
-of open files; wall time per cell and per call; printed output kept up to a bound.
+of open files; wall time per cell and per call. What the student's code prints is dropped.
 """
 
 import json
@@ -23,12 +23,15 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.checking import GradingError, Run
 from autograder.codec import dumps, loads
 from autograder.contract import EXERCISES
+from autograder.failure import GradingError
+from autograder.student import Run
 
-PACKAGE = Path(__file__).resolve().parent
-PUBLIC_MODULES = ("__init__.py", "checking.py", "codec.py", "contract.py", "gradcheck.py", "worker.py")
+PACKAGE = Path(__file__).resolve().parent.parent
+# What the student's process needs, and nothing more (tests/test_layout.py derives it from the imports):
+# the worker and the modules it imports, and the gradient checker the notebooks import.
+PUBLIC_MODULES = ("__init__.py", "codec.py", "contract.py", "failure.py", "gradcheck.py", "student.py", "worker.py")
 MEMORY_BYTES = 2 * 1024**3
 FILE_BYTES = 16 * 1024**2
 TMP_BYTES = 64 * 1024**2
@@ -57,14 +60,9 @@ def _limit():
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def command(workdir, public, fds):
-    """The command line that runs the worker on workdir/program.json, sandboxed where bwrap exists.
-
-    Returns the argument list and the working directory to start it in (None inside bwrap).
-    """
-    worker = [sys.executable, "-m", "autograder.worker", "program.json", *map(str, fds)]
-    if not BWRAP:
-        return worker, str(workdir)
+def system_binds():
+    """bwrap's arguments for the system's part of the sandbox: in-memory /tmp and /submission, read-only /usr,
+    the few files of /etc the dynamic linker and Python need, and Python's installation."""
     prefixes = {sys.base_prefix, sys.prefix}
     # The in-memory folders first: a Python installed under /tmp is bound on top of them, not hidden.
     binds = ["--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--size", str(TMP_BYTES), "--tmpfs", "/submission"]
@@ -78,12 +76,23 @@ def command(workdir, public, fds):
             binds += ["--ro-bind", link, link]
     for prefix in sorted(prefixes):
         binds += ["--ro-bind", prefix, prefix]
+    return binds
+
+
+def command(workdir, public, fds):
+    """The command line that runs the worker on workdir/program.json, sandboxed where bwrap exists.
+
+    Returns the argument list and the working directory to start it in (None inside bwrap).
+    """
+    worker = [sys.executable, "-m", "autograder.worker", "program.json", *map(str, fds)]
+    if not BWRAP:
+        return worker, str(workdir)
     sandbox = [
         BWRAP,
         "--unshare-all",
         "--die-with-parent",
         "--new-session",
-        *binds,
+        *system_binds(),
         "--ro-bind",
         str(public),
         "/opt/course",
@@ -101,6 +110,8 @@ def command(workdir, public, fds):
 
 
 def environment(public):
+    """The environment variables of the student's process: no user's settings, one BLAS thread, a headless
+    matplotlib, and the course's public modules on PYTHONPATH."""
     return {
         "PATH": "/usr/bin:/bin",
         "PYTHONPATH": "/opt/course" if BWRAP else str(public),
@@ -115,8 +126,16 @@ def environment(public):
     }
 
 
+def signal_name(number):
+    """The name of a signal ("SIGSEGV"), or its number in words when it has none."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
 class Sandboxed:
-    """A student's functions in their own sandboxed process, called by name (like checking.InKernel).
+    """A student's functions in their own sandboxed process, called by name (like student.InKernel).
 
     Cells that crash the process or run past the timeout are left out and the process restarted, so
     the rest of the notebook is still graded. A call that crashes or times out raises GradingError
@@ -132,7 +151,7 @@ class Sandboxed:
         self.timeout = timeout
         self.skipped = {}  # cell id -> why it was left out
         self.errors = {}  # cell id -> the exception it raised
-        self.output = ""
+        self.output = ""  # why the process could not start, when it could not
         self.process = None
         self.buffer = b""
 
@@ -179,6 +198,7 @@ class Sandboxed:
         return loads(line.decode())
 
     def kill(self):
+        """End the student's process and its children, if it runs."""
         if self.process and self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -197,13 +217,15 @@ class Sandboxed:
         """What ended the process: its exit status, in words."""
         code = self.process.wait()
         if code < 0 or (BWRAP and code > 128):  # bwrap reports a signal as 128 + its number
-            number = -code if code < 0 else code - 128
-            name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
-            return f"was killed by signal {name}"
+            return f"was killed by signal {signal_name(-code if code < 0 else code - 128)}"
         return f"exited with status {code}"
 
     def start(self):
-        """Run the cells in a fresh process; leave out a cell that crashes or hangs and start again."""
+        """Run the cells in a fresh process; leave out a cell that crashes or hangs and start again.
+
+        Returns:
+        - True when the process is ready for calls, False when it could not start (self.output says why)
+        """
         while True:
             self.kill()
             self._spawn()
@@ -225,14 +247,19 @@ class Sandboxed:
                     current = None
                     if event["error"]:
                         self.errors[event["id"]] = event["error"]
-                else:
-                    self.output = event["output"]
+                else:  # "ready"
                     return True
 
     def run(self, name, args, backward=None, douts=()):
-        """Like checking.InKernel.run, across the sandbox boundary."""
+        """Like student.InKernel.run, across the sandbox boundary; a GradingError when the call fails.
+
+        Inputs:
+        - name, args, backward, douts: as for InKernel.run
+        Returns:
+        - a Run, of plain values decoded in this process
+        """
         if self.process is None and not self.start():
-            raise GradingError(f"{name}: {self.output}", status="crashed")
+            raise GradingError(f"{name}: {self.output}", "crashed")
         try:
             self.requests.write(dumps({"name": name, "args": list(args), "backward": backward, "douts": list(douts)}))
             reply = self._read(time.monotonic() + self.timeout)
@@ -242,7 +269,7 @@ class Sandboxed:
             why = f"ran longer than {self.timeout:g} s" if reply == "timeout" else self._why()
             self.kill()
             called = f"{name} then {backward}" if backward else name
-            raise GradingError(f"{called}: the student's process {why}.", status=reply)
-        if "error" in reply:
-            raise GradingError(reply["error"], status=reply.get("status", "failed"))
+            raise GradingError(f"{called}: the student's process {why}.", reply)
+        if "failure" in reply:
+            raise GradingError.from_fields(reply["failure"])
         return Run(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]))

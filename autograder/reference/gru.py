@@ -19,7 +19,6 @@ from itertools import permutations
 import numpy as np
 
 GATES = "rzn"  # the contract's order of the three blocks of rows of Wx, Wh, bx and bh
-FORMS = ("contract", "swap_z", "reset_before", "bias_outside")
 ORDERS = tuple("".join(p) for p in permutations(GATES) if "".join(p) != GATES)
 
 
@@ -52,7 +51,7 @@ def gates(x, h_prev, Wx, Wh, bx, bh, form="contract"):
 def gru_step(x, h_prev, Wx, Wh, bx, bh, form="contract", hold_h=None):
     """One GRU step: h_next (N, H) for x (N, D) and h_prev (N, H).
 
-    form: one of FORMS, the contract's or another published form.
+    form: "contract", or another published form: "swap_z", "reset_before" or "bias_outside".
     hold_h: optional array used in place of h_prev, with the same values. A finite difference then
     sees h_prev as a constant: this is how the grader computes what a gradient would be if it were not
     carried back through the state, to name such a mistake.

@@ -3,6 +3,14 @@
 import numpy as np
 
 FAILS = {"gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dWx is wrong",
+        "dWx is right for a single time step and wrong for longer sequences",
+        "is the gradient carried back to the previous step, and are the parameter gradients of all",
+        "summed",
+    ],
+}
 
 
 def gru_backward(dh, cache):

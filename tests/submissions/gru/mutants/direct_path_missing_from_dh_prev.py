@@ -3,6 +3,18 @@
 import numpy as np
 
 FAILS = {"gru_step_backward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dh0 is wrong",
+        "your gru_step_backward fails its own hidden checks",
+        "fix it first, gru_backward builds on it",
+    ],
+    "gru_step_backward": [
+        "dh_prev is wrong",
+        "dh_prev misses the direct path",
+        "h_next = (1 - z) * n + z * h_prev depends on h_prev directly, so dh_prev = dh_next * z +",
+    ],
+}
 
 
 def gru_step_backward(dh_next, cache):

@@ -4,6 +4,28 @@
 import numpy as np
 
 FAILS = {"gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dx is wrong",
+        "your gru_forward reads the blocks of Wx, Wh, bx and bh in the order z, r, n",
+        "the contract's order is r, z, n (as torch.nn.GRU)",
+    ],
+    "gru_forward": [
+        "h is wrong",
+        "your code reads the blocks of Wx, Wh, bx and bh in the order z, r, n",
+        "the contract's order is r, z, n (as torch.nn.GRU)",
+    ],
+    "gru_step_backward": [
+        "dx is wrong",
+        "your gru_step_forward reads the blocks of Wx, Wh, bx and bh in the order z, r, n",
+        "the contract's order is r, z, n (as torch.nn.GRU)",
+    ],
+    "gru_step_forward": [
+        "h_next is wrong",
+        "your code reads the blocks of Wx, Wh, bx and bh in the order z, r, n",
+        "the contract's order is r, z, n (as torch.nn.GRU)",
+    ],
+}
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):

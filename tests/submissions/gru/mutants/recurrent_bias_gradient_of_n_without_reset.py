@@ -3,6 +3,19 @@
 import numpy as np
 
 FAILS = {"gru_step_backward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dbh is wrong",
+        "dbh is wrong in the rows of the candidate n and right in the others",
+        "The recurrent bias of the candidate sits inside the reset, so dbh_n is the sum over the",
+    ],
+    "gru_step_backward": [
+        "dbh is wrong",
+        "dbh is wrong in the rows of the candidate n and right in the others",
+        "The recurrent bias of the candidate sits inside the reset, so dbh_n is the sum over the",
+        "r * dA_n",
+    ],
+}
 
 
 def gru_step_backward(dh_next, cache):

@@ -4,6 +4,28 @@ as if the two biases were one (consistently in the forward and backward pass).""
 import numpy as np
 
 FAILS = {"gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dx is wrong",
+        "your gru_forward adds the recurrent bias of the candidate outside the reset",
+        "In the contract it sits inside",
+    ],
+    "gru_forward": [
+        "h is wrong",
+        "your code adds the recurrent bias of the candidate outside the reset",
+        "In the contract it sits inside",
+    ],
+    "gru_step_backward": [
+        "dx is wrong",
+        "your gru_step_forward adds the recurrent bias of the candidate outside the reset",
+        "In the contract it sits inside",
+    ],
+    "gru_step_forward": [
+        "h_next is wrong",
+        "your code adds the recurrent bias of the candidate outside the reset",
+        "In the contract it sits inside",
+    ],
+}
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):

@@ -3,6 +3,18 @@
 import numpy as np
 
 FAILS = {"gru_step_backward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dWh is wrong",
+        "dWh is wrong in the rows of the candidate n and right in the others",
+        "The reset multiplies the recurrent part of the candidate, r * (h_prev Whn^T + bhn), so",
+    ],
+    "gru_step_backward": [
+        "dWh is wrong",
+        "dWh is wrong in the rows of the candidate n and right in the others",
+        "The reset multiplies the recurrent part of the candidate, r * (h_prev Whn^T + bhn), so",
+    ],
+}
 
 
 def gru_step_backward(dh_next, cache):

@@ -4,6 +4,29 @@ n = tanh(x Wxn^T + bxn + (r * h_prev) Whn^T + bhn), consistently in the forward 
 import numpy as np
 
 FAILS = {"gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dx is wrong",
+        "your gru_forward applies the reset before the matrix product, n = tanh(x Wxn^T + bxn + (r",
+        "The contract's, like torch.nn.GRU's, applies it after the product",
+    ],
+    "gru_forward": [
+        "h is wrong",
+        "your code applies the reset before the matrix product, n = tanh(x Wxn^T + bxn + (r *",
+        "The contract's, like torch.nn.GRU's, applies it after the product",
+    ],
+    "gru_step_backward": [
+        "dx is wrong",
+        "your gru_step_forward applies the reset before the matrix product, n = tanh(x Wxn^T + bxn",
+        "The contract's, like torch.nn.GRU's, applies it after the product",
+    ],
+    "gru_step_forward": [
+        "h_next is wrong",
+        "your code applies the reset before the matrix product, n = tanh(x Wxn^T + bxn + (r *",
+        "The contract's, like torch.nn.GRU's, applies it after the product",
+        "Cho et al.",
+    ],
+}
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):

@@ -3,6 +3,19 @@
 import numpy as np
 
 FAILS = {"gru_step_backward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the reset gate r, update gate z and right in the others",
+        "The gates r and z are sigmoids",
+    ],
+    "gru_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the reset gate r, update gate z and right in the others",
+        "The gates r and z are sigmoids",
+        "sigma(a) * (1 - sigma(a))",
+    ],
+}
 
 
 def gru_step_backward(dh_next, cache):

@@ -3,6 +3,19 @@
 import numpy as np
 
 FAILS = {"gru_step_backward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the update gate z and right in the others",
+        "The update gate",
+    ],
+    "gru_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the update gate z and right in the others",
+        "The update gate",
+        "dh_next * (h_prev - n)",
+    ],
+}
 
 
 def gru_step_backward(dh_next, cache):

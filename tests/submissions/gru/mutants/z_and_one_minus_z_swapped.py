@@ -3,6 +3,28 @@
 import numpy as np
 
 FAILS = {"gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "gru_backward": [
+        "dx is wrong",
+        "your gru_forward computes h_next = z * n + (1 - z) * h_prev, the form with z and 1 - z",
+        "The contract's, like torch.nn.GRU's, keeps the previous state with weight z",
+    ],
+    "gru_forward": [
+        "h is wrong",
+        "your code computes h_next = z * n + (1 - z) * h_prev, the form with z and 1 - z swapped",
+        "The contract's, like torch.nn.GRU's, keeps the previous state with weight z",
+    ],
+    "gru_step_backward": [
+        "dx is wrong",
+        "your gru_step_forward computes h_next = z * n + (1 - z) * h_prev, the form with z and 1 -",
+        "The contract's, like torch.nn.GRU's, keeps the previous state with weight z",
+    ],
+    "gru_step_forward": [
+        "h_next is wrong",
+        "your code computes h_next = z * n + (1 - z) * h_prev, the form with z and 1 - z swapped",
+        "The contract's, like torch.nn.GRU's, keeps the previous state with weight z",
+    ],
+}
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, bx, bh):

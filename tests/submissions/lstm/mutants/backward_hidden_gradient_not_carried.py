@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dx is right for a single time step and wrong for longer sequences",
+        "it is the gradient you would get if the hidden state's gradient stopped at each step",
+    ],
+}
 
 
 def lstm_backward(dh, cache):

@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dWx is wrong",
+        "dWx is right for a single time step and wrong for longer sequences",
+        "are both gradients carried back to the previous step (dh_prev added to dh[:, t], dc_prev",
+    ],
+}
 
 
 def lstm_backward(dh, cache):

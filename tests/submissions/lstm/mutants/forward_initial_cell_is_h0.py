@@ -3,6 +3,12 @@
 import numpy as np
 
 FAILS = {"lstm_forward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "not checked, because lstm_forward returns wrong values on these inputs, and the gradients must be those of"
+    ],
+    "lstm_forward": ["h is wrong", "your cell state starts from h0", "the initial cell state c0 is zero"],
+}
 
 
 def lstm_forward(x, h0, Wx, Wh, b):

@@ -3,6 +3,24 @@
 import numpy as np
 
 FAILS = {"lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "not checked, because lstm_forward returns wrong values on these inputs, and the gradients must be those of"
+    ],
+    "lstm_forward": [
+        "h is wrong",
+        "your code reads the blocks of Wx, Wh and b in the order i, f, o, g",
+        "the contract's order is i, f, g, o (as torch.nn.LSTM)",
+    ],
+    "lstm_step_backward": [
+        "not checked, because lstm_step_forward returns wrong values on these inputs, and the gradients must be those"
+    ],
+    "lstm_step_forward": [
+        "c_next is wrong",
+        "your code reads the blocks of Wx, Wh and b in the order i, f, o, g",
+        "the contract's order is i, f, g, o (as torch.nn.LSTM)",
+    ],
+}
 
 
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):

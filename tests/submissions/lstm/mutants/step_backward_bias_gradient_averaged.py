@@ -3,6 +3,10 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": ["db is wrong", "a mean where a sum belongs?"],
+    "lstm_step_backward": ["db is wrong", "a mean where a sum belongs?"],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

@@ -3,6 +3,14 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dx is right for a single time step and wrong for longer sequences",
+        "are both gradients carried back to the previous step (dh_prev added to dh[:, t], dc_prev",
+    ],
+    "lstm_step_backward": ["dc_prev is wrong"],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

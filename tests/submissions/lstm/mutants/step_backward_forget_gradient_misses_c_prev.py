@@ -3,6 +3,18 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the forget gate f and right in the rows of i, g, o",
+        "The forget gate multiplies c_prev",
+    ],
+    "lstm_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the forget gate f and right in the rows of i, g, o",
+        "The forget gate multiplies c_prev",
+    ],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

@@ -3,6 +3,19 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dx is right for a single time step and wrong for longer sequences",
+        "it is the gradient you would get if the cell state's gradient stopped at each step",
+    ],
+    "lstm_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the input gate i, forget gate f, candidate g and right in the",
+        "with dh_next = 0, every gradient you return is zero",
+        "dc_next is ignored",
+    ],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

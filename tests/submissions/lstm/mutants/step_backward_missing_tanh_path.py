@@ -3,6 +3,18 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the input gate i, candidate g and right in the rows of o",
+    ],
+    "lstm_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the input gate i, forget gate f, candidate g and right in the",
+        "the gradients are right when only dc_next is nonzero and wrong when only dh_next is",
+        "dh_next reaches the cell state through h_next = o * tanh(c_next), so dc = dc_next +",
+    ],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

@@ -3,6 +3,18 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the output gate o and right in the rows of i, g",
+        "The output gate multiplies tanh(c_next)",
+    ],
+    "lstm_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the output gate o and right in the rows of i, f, g",
+        "The output gate multiplies tanh(c_next)",
+    ],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

@@ -3,6 +3,18 @@
 import numpy as np
 
 FAILS = {"lstm_step_backward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the input gate i, output gate o and right in the rows of g",
+        "The sigmoid gates are wrong and the tanh candidate is right",
+    ],
+    "lstm_step_backward": [
+        "dx is wrong",
+        "dWx is wrong in the rows of the input gate i, forget gate f, output gate o and right in",
+        "The sigmoid gates are wrong and the tanh candidate is right",
+    ],
+}
 
 
 def lstm_step_backward(dh_next, dc_next, cache):

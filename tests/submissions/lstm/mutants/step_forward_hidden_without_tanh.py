@@ -6,6 +6,16 @@ The backward functions are the solution's, but they are checked only once the fo
 import numpy as np
 
 FAILS = {"lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_backward": [
+        "not checked, because lstm_forward returns wrong values on these inputs, and the gradients must be those of"
+    ],
+    "lstm_forward": ["h is wrong"],
+    "lstm_step_backward": [
+        "not checked, because lstm_step_forward returns wrong values on these inputs, and the gradients must be those"
+    ],
+    "lstm_step_forward": ["h_next is wrong", "c_next is right", "check the formula of h_next"],
+}
 
 
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):

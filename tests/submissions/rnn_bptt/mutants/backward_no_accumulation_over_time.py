@@ -3,6 +3,14 @@
 import numpy as np
 
 FAILS = {"many_to_one_loss", "rnn_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "many_to_one_loss": ["grads['Wx'] is wrong"],
+    "rnn_backward": [
+        "dWx is wrong",
+        "dWx is right for a single time step and wrong for longer sequences",
+        "are the contributions of all time steps summed, with the gradient carried back through",
+    ],
+}
 
 
 def rnn_backward(dh, cache):

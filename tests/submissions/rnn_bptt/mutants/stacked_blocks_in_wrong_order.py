@@ -3,6 +3,9 @@
 import numpy as np
 
 FAILS = {"rnn_step_forward_stacked"}
+SAYS = {  # function -> words its feedback must contain
+    "rnn_step_forward_stacked": ["h_next is wrong"],
+}
 
 
 def rnn_step_forward_stacked(x, h_prev, W, b):

@@ -1,6 +1,9 @@
 """dh_next is overwritten in place (right values, corrupted argument)."""
 
 FAILS = {"rnn_step_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "rnn_step_backward": ["changed its argument dh_next in place"],
+}
 
 
 def rnn_step_backward(dh_next, cache):

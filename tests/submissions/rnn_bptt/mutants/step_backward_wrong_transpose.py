@@ -1,6 +1,11 @@
 """dWh = h_prev.T @ da: the transpose of the right gradient (same shape)."""
 
 FAILS = {"many_to_one_loss", "rnn_backward", "rnn_step_backward"}
+SAYS = {  # function -> words its feedback must contain
+    "many_to_one_loss": ["grads['Wh'] is wrong", "It equals the transpose of the right answer"],
+    "rnn_backward": ["dWh is wrong", "It equals the transpose of the right answer"],
+    "rnn_step_backward": ["dWh is wrong", "It equals the transpose of the right answer"],
+}
 
 
 def rnn_step_backward(dh_next, cache):

@@ -3,6 +3,10 @@
 import numpy as np
 
 FAILS = {"rnn_forward", "rnn_step_forward"}
+SAYS = {  # function -> words its feedback must contain
+    "rnn_forward": ["h is wrong"],
+    "rnn_step_forward": ["h_next has dtype float32, expected float64"],
+}
 
 
 def rnn_step_forward(x, h_prev, Wx, Wh, b):

@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"clip_grad_norm"}
+SAYS = {  # function -> words its feedback must contain
+    "clip_grad_norm": [
+        "clipped is wrong",
+        "each entry was clipped to [-max_norm, max_norm]",
+        "that is clipping by value",
+    ],
+}
 
 
 def clip_grad_norm(grads, max_norm):

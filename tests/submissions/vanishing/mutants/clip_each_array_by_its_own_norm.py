@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"clip_grad_norm"}
+SAYS = {  # function -> words its feedback must contain
+    "clip_grad_norm": [
+        "clipped is wrong",
+        "each array was clipped by its own norm",
+        "clip by the global norm of all arrays together, so that every array is scaled by the same",
+    ],
+}
 
 
 def clip_grad_norm(grads, max_norm):

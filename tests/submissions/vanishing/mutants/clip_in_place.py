@@ -3,6 +3,9 @@
 import numpy as np
 
 FAILS = {"clip_grad_norm"}
+SAYS = {  # function -> words its feedback must contain
+    "clip_grad_norm": ["changed its argument grads in place"],
+}
 
 
 def clip_grad_norm(grads, max_norm):

@@ -3,6 +3,9 @@
 import numpy as np
 
 FAILS = {"clip_grad_norm"}
+SAYS = {  # function -> words its feedback must contain
+    "clip_grad_norm": ["total_norm is wrong", "total_norm is the norm of the gradients passed in, before clipping"],
+}
 
 
 def clip_grad_norm(grads, max_norm):

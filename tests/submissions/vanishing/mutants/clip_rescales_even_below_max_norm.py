@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"clip_grad_norm"}
+SAYS = {  # function -> words its feedback must contain
+    "clip_grad_norm": [
+        "clipped is wrong",
+        "the arrays were rescaled although total_norm <= max_norm",
+        "rescale only when total_norm > max_norm",
+    ],
+}
 
 
 def clip_grad_norm(grads, max_norm):

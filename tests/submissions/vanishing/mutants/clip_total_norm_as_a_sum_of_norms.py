@@ -3,6 +3,12 @@
 import numpy as np
 
 FAILS = {"clip_grad_norm"}
+SAYS = {  # function -> words its feedback must contain
+    "clip_grad_norm": [
+        "total_norm is wrong",
+        "the global norm is the square root of the sum of squares of all entries of all arrays",
+    ],
+}
 
 
 def clip_grad_norm(grads, max_norm):

@@ -3,6 +3,9 @@
 import numpy as np
 
 FAILS = {"gradient_norms_through_time"}
+SAYS = {  # function -> words its feedback must contain
+    "gradient_norms_through_time": ["changed its argument dh_last in place"],
+}
 
 
 def gradient_norms_through_time(h, Wh, dh_last):

@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"gradient_norms_through_time"}
+SAYS = {  # function -> words its feedback must contain
+    "gradient_norms_through_time": [
+        "norms is wrong",
+        "the entries are in reverse order",
+        "norms[t] belongs to h[:, t], so norms[T - 1] = mean ||dh_last||",
+    ],
+}
 
 
 def gradient_norms_through_time(h, Wh, dh_last):

@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"gradient_norms_through_time"}
+SAYS = {  # function -> words its feedback must contain
+    "gradient_norms_through_time": [
+        "norms is wrong",
+        "the gradient goes back through the transpose of the step Jacobian",
+        "as rows, dL/dh[:, t - 1] = dL/dh[:, t] @ J_t (that is J_t^T times the column vector), not",
+    ],
+}
 
 
 def gradient_norms_through_time(h, Wh, dh_last):

@@ -3,6 +3,13 @@
 import numpy as np
 
 FAILS = {"gradient_norms_through_time"}
+SAYS = {  # function -> words its feedback must contain
+    "gradient_norms_through_time": [
+        "norms is wrong",
+        "the Jacobian of step t, d h[:, t] / d h[:, t - 1], uses the state that step t produced",
+        "1 - h[:, t]**2",
+    ],
+}
 
 
 def gradient_norms_through_time(h, Wh, dh_last):

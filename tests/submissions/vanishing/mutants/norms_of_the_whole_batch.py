@@ -3,6 +3,12 @@
 import numpy as np
 
 FAILS = {"gradient_norms_through_time"}
+SAYS = {  # function -> words its feedback must contain
+    "gradient_norms_through_time": [
+        "norms is wrong",
+        "norms[t] is the mean over the batch of each example's norm, not the norm of the whole (N",
+    ],
+}
 
 
 def gradient_norms_through_time(h, Wh, dh_last):

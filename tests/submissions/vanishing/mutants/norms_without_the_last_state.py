@@ -3,6 +3,9 @@
 import numpy as np
 
 FAILS = {"gradient_norms_through_time"}
+SAYS = {  # function -> words its feedback must contain
+    "gradient_norms_through_time": ["norms has shape (0,), expected (1,)"],
+}
 
 
 def gradient_norms_through_time(h, Wh, dh_last):

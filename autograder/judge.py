@@ -1,0 +1,180 @@
+"""The grader's side of every check: judging what a student's functions returned.
+
+A check never trusts the student's code to judge itself. It gets a ``Run`` (plain values, from
+``autograder.student``) and compares it with the reference (``autograder.reference``) using the code
+below, in the grader's process. A failed comparison raises ``GradingError`` with its kind and the name
+of the wrong value. Numerical gradients of the hidden inputs, the same for every student, are computed
+once per grader process.
+"""
+
+import hashlib
+
+import numpy as np
+
+from autograder.diagnose.patterns import relation
+from autograder.failure import GradingError
+from autograder.gradcheck import (
+    FULL_CHECK_MAX_SIZE,
+    directional_derivative,
+    gradient_error,
+    numerical_gradient,
+    rel_error,
+)
+
+FORWARD_TOL = 1e-8  # float64 forward passes agree to about 1e-15
+GRADIENT_TOL = 1e-6  # central differences in float64 are good to about 1e-9
+
+
+def expect_unmodified(run, where):
+    """Raise GradingError (kind "modified") when the student's code changed an argument of the Run in place."""
+    if run.modified:
+        names = ", ".join(run.modified)
+        raise GradingError(f"{where}: changed its argument {names} in place; work on new arrays instead.", "modified")
+
+
+def expect_new_arrays(run, name, where, source):
+    """Raise GradingError (kind "aliased") when the output `name` of the Run holds arrays of the arguments.
+
+    Inputs:
+    - run: the Run; name: the output; where: for the message; source: the arguments, in the message's words
+    """
+    if name in run.aliased:
+        message = f"{where}: {name} holds the arrays of {source} themselves; return new arrays."
+        raise GradingError(message, "aliased", name)
+
+
+def expect_count(grads, names, where):
+    """Raise GradingError (kind "returns") unless a backward function returned one gradient per name."""
+    if len(grads) != len(names):
+        raise GradingError(
+            f"{where}: returned {len(grads)} gradients, expected {len(names)}: {', '.join(names)}.", "returns"
+        )
+
+
+def expect_keys(value, keys, name, where, expected):
+    """Raise GradingError (kind "returns") unless value is a dict with exactly these keys.
+
+    Inputs:
+    - value: what the student returned
+    - keys: the keys it must have
+    - name, where: for the message; expected: how the keys are described in it
+    """
+    if not isinstance(value, dict) or set(value) != set(keys):
+        got = sorted(value) if isinstance(value, dict) else type(value).__name__
+        raise GradingError(f"{where}: {name} must be a dict with {expected}; got {got}.", "returns")
+
+
+def expect_array(value, name, shape, where):
+    """The value as a float64 array of the given shape, or a GradingError saying what is off.
+
+    Inputs:
+    - value: what the student returned
+    - name: its name in the contract, for the message
+    - shape: the expected shape
+    - where: the function and the inputs, for the message
+    Returns:
+    - the value as a numpy array
+    """
+    if isinstance(value, (list, tuple)) or value is None:
+        message = f"{where}: {name} is a {type(value).__name__}; expected a numpy array of shape {shape}."
+        raise GradingError(message, "returns", name)
+    array = np.asarray(value)
+    if array.shape != shape:
+        hint = " (transposed?)" if array.shape == shape[::-1] else ""
+        raise GradingError(f"{where}: {name} has shape {array.shape}, expected {shape}{hint}.", "shape", name)
+    if array.dtype != np.float64:
+        message = f"{where}: {name} has dtype {array.dtype}, expected float64: keep every computation in float64."
+        raise GradingError(message, "dtype", name)
+    if not np.all(np.isfinite(array)):
+        raise GradingError(f"{where}: {name} contains NaN or inf.", "nonfinite", name)
+    return array
+
+
+def expect_close(actual, expected, name, where, tol=FORWARD_TOL):
+    """Raise GradingError (kind "wrong") when arrays differ by more than tol in norm-wise relative error.
+
+    The message says how the wrong array relates to the right one when a simple pattern shows
+    (all zeros, transposed, scaled); the pattern is also the error's `pattern` field.
+    """
+    err = rel_error(actual, expected)
+    if not err <= tol:
+        pattern, sentence = relation(np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64))
+        sentence = f"{sentence[:1].upper()}{sentence[1:]}"
+        message = f"{where}: {name} is wrong: relative error {err:.1e} (tolerance {tol:.0e}). {sentence}"
+        raise GradingError(message.rstrip(), "wrong", name, pattern=pattern)
+
+
+_NUMERICAL = {}  # digest of a loss and its inputs -> its numerical gradient
+
+
+def _digest(parts):
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
+    return digest.digest()
+
+
+def cached_numerical_gradient(loss, x, key):
+    """numerical_gradient(loss, x), computed once per grader process for each key (None: not kept)."""
+    digest = None if key is None else _digest(key)
+    expected = _NUMERICAL.get(digest)
+    if expected is None:
+        expected = numerical_gradient(loss, x)
+        if digest is not None:
+            _NUMERICAL[digest] = expected
+    return expected
+
+
+def expect_gradient(actual, loss, x, name, where, rng, method="auto", key=None):
+    """Compare a student's gradient with central differences of the reference loss.
+
+    Inputs:
+    - actual: the student's gradient (already checked with expect_array)
+    - loss: function of no arguments, the reference scalar loss; it reads x
+    - x: float64 array the loss depends on
+    - name, where: for the message
+    - rng: Generator for directional checks
+    - method: "full", "directional" or "auto"
+    - key: values that determine the loss and x completely (names, arrays), or None. The hidden inputs
+      are the same for every student, so a grader computes each numerical gradient once.
+    Raises GradingError (kind "wrong", value name) when the gradient is wrong.
+    """
+    if method == "full" or (method == "auto" and x.size <= FULL_CHECK_MAX_SIZE):
+        expect_close(actual, cached_numerical_gradient(loss, x, key), name, where, GRADIENT_TOL)
+        return
+    err = gradient_error(loss, x, actual, "directional", rng)
+    if not err <= GRADIENT_TOL:
+        raise GradingError(
+            f"{where}: {name} is wrong: a directional derivative check differs by relative error {err:.1e} "
+            f"(tolerance {GRADIENT_TOL:.0e}).",
+            "wrong",
+            name,
+        )
+
+
+def block_errors(actual, loss, x, rng, blocks):
+    """Relative error of each row block of a gradient (the gate blocks of stacked weights), and the
+    numerical gradient when it was computed.
+
+    Full differences for small arrays; for large ones, directional checks along directions confined
+    to one block, so that only that block of the gradient counts.
+
+    Inputs:
+    - actual: the student's gradient, rows in `blocks` equal blocks
+    - loss, x: the reference loss (no arguments) and the array it reads
+    - rng: Generator for the directions
+    - blocks: number of row blocks (gates)
+    Returns:
+    - list of relative errors, one per block; the numerical gradient or None
+    """
+    H = x.shape[0] // blocks
+    rows = [slice(k * H, (k + 1) * H) for k in range(blocks)]
+    if x.size <= FULL_CHECK_MAX_SIZE:
+        numeric = numerical_gradient(loss, x)
+        return [rel_error(actual[r], numeric[r]) for r in rows], numeric
+    errors = []
+    for r in rows:
+        direction = np.zeros_like(x)
+        direction[r] = rng.standard_normal(direction[r].shape)
+        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
+    return errors, None

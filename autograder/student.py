@@ -1,0 +1,126 @@
+"""What runs in the student's process: calling a student's functions by name and reporting what they did.
+
+``InKernel`` looks the functions up in a namespace (a notebook's globals(), in the notebook's kernel
+under nbgrader, or in the sandboxed worker under hardened grading) and returns a ``Run``: the outputs,
+the gradients, which arguments were changed in place, which outputs alias an argument. It judges
+nothing: the verdicts are computed from a Run in the grader (``autograder.judge``). The sandbox ships
+this file into the student's process, so it imports only numpy and the other shipped modules.
+"""
+
+import traceback
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from autograder.contract import EXERCISES
+from autograder.failure import GradingError
+
+PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+class Run(NamedTuple):
+    """What one call of a student's function (and its backward) gave."""
+
+    outputs: tuple  # what the function returned, cache removed
+    grads: tuple  # what the backward function returned (empty when none was called)
+    modified: tuple  # names of arguments the student's code changed in place
+    aliased: tuple = ()  # names of outputs that are (views of) arguments, not new arrays
+
+
+def copy_of(value):
+    """A deep copy of an array or a dict of arrays, to compare with after a call."""
+    if isinstance(value, dict):
+        return {k: copy_of(v) for k, v in value.items()}
+    return np.array(value, copy=True)
+
+
+def same(a, b):
+    """True when a still equals b, its copy from before a call (NaN equal to NaN)."""
+    if isinstance(b, dict):
+        return isinstance(a, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in b)
+    try:
+        return np.array_equal(np.asarray(a), b, equal_nan=np.asarray(b).dtype.kind == "f")
+    except (TypeError, ValueError):
+        return False
+
+
+def arrays_in(value):
+    """Every numpy array in a value (arrays, dicts and tuples of them)."""
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in arrays_in(v)]
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in arrays_in(v)]
+    return [value] if isinstance(value, np.ndarray) else []
+
+
+def aliases(output, args):
+    """True when an array of the output shares memory with an array of the arguments."""
+    return any(np.shares_memory(a, b) for a in arrays_in(output) for b in arrays_in(args))
+
+
+def student_frames(error):
+    """The traceback lines of an exception that belong to the student's code, not the grader's."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith(PACKAGE_DIR)]
+    return "".join(f"  line {f.lineno}, in {f.name}: {f.line}\n" for f in frames if f.line)
+
+
+class InKernel:
+    """A student's functions, looked up by name in a namespace (a notebook's globals()).
+
+    Inputs:
+    - namespace: dict name -> value, where the student's functions are
+    - exercise: name of the exercise in autograder.contract.EXERCISES
+    """
+
+    def __init__(self, namespace, exercise="rnn_bptt"):
+        self.namespace = namespace
+        self.contract = EXERCISES[exercise]
+
+    def _call(self, name, args):
+        fn = self.namespace.get(name)
+        if not callable(fn):
+            raise GradingError(f"{name} is not defined: define it with this exact name.", "missing")
+        try:
+            return fn(*args)
+        except GradingError:
+            raise
+        except Exception as error:
+            message = f"{name} raised {type(error).__name__}: {error}\n{student_frames(error)}"
+            raise GradingError(message.rstrip(), "raised") from None
+
+    def _unpack(self, name, result):
+        spec = self.contract[name]
+        count = len(spec.outputs) + spec.cache
+        if count == 1:
+            return (result,)
+        if not isinstance(result, tuple) or len(result) != count:
+            got = f"{len(result)} values" if isinstance(result, tuple) else f"a {type(result).__name__}"
+            names = ", ".join(spec.outputs + (("cache",) if spec.cache else ()))
+            raise GradingError(f"{name} returned {got}; expected a tuple of {count}: {names}.", "returns")
+        return result
+
+    def run(self, name, args, backward=None, douts=()):
+        """Call function `name` on args, then optionally `backward` on (*douts, cache).
+
+        Inputs:
+        - name: a forward function of the contract
+        - args: list of its arguments (arrays, ints, dicts of arrays)
+        - backward: name of the matching backward function, or None
+        - douts: upstream gradients for backward, one per output of `name`
+        Returns:
+        - a Run
+        """
+        kept = [copy_of(a) for a in args]
+        result = self._unpack(name, self._call(name, args))
+        spec = self.contract[name]
+        outputs, cache = (result[:-1], result[-1]) if spec.cache else (result, None)
+        modified = [n for n, a, k in zip(spec.args, args, kept) if not same(a, k)]
+        aliased = tuple(n for n, out in zip(spec.outputs, outputs) if aliases(out, args))
+        grads = ()
+        if backward:
+            kept_douts = [copy_of(d) for d in douts]
+            grads = self._unpack(backward, self._call(backward, [*douts, cache]))
+            back_args = self.contract[backward].args
+            modified += [n for n, d, k in zip(back_args, douts, kept_douts) if not same(d, k)]
+        return Run(tuple(outputs), tuple(grads), tuple(modified), aliased)
