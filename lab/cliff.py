@@ -9,7 +9,7 @@ import numpy as np
 T, O_0, Y = 50, 0.5, 0.7  # steps, initial state, target
 
 
-def states(w_prime, b):
+def state_path(w_prime, b):
     """o_0, ..., o_T of the one-unit network for arrays of parameters (broadcast together): a list of T + 1."""
     o = [np.full(np.broadcast(w_prime, b).shape, O_0)]
     for _ in range(T):
@@ -19,7 +19,7 @@ def states(w_prime, b):
 
 def loss_and_grad(w_prime, b):
     """L = (o_T - y)^2, dL/dw' and dL/db, by BPTT with one unit; each an array of the parameters' shape."""
-    o = states(w_prime, b)
+    o = state_path(w_prime, b)
     delta = 2.0 * (o[-1] - Y)  # delta_T = dL/do_T
     grad_w_prime, grad_b = np.zeros_like(delta), np.zeros_like(delta)
     for t in range(T, 0, -1):

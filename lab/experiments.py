@@ -5,7 +5,10 @@ function with other seeds and under other BLAS kernels, and evaluates the same c
 Every network of an experiment is trained at once with its kind, as one stack (lab.training).
 """
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -140,12 +143,24 @@ def vanishing_chapter(seed=0):
     return {"lengths": lengths, "cliff": cliff.experiment(seed + 3)}
 
 
+def in_parallel(function, argument_lists):
+    """[function(*arguments) for arguments in argument_lists], in up to two fresh processes at once.
+
+    The experiments of a chapter are independent and each has its own seed, so the results are those of
+    the loop; a book build runs one chapter at a time, and this puts the machine's second core to work.
+    """
+    workers = min(len(argument_lists), os.cpu_count() or 1, 2)
+    if workers < 2:
+        return [function(*arguments) for arguments in argument_lists]
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds BLAS threads
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(function, *zip(*argument_lists)))
+
+
 def lstm_chapter(seed=6):
     """The experiments of the LSTM chapter: dict task -> lstm_forget_biases(...) with LSTM's settings."""
-    return {
-        task: lstm_forget_biases(task, LSTM[task]["biases"], LSTM["seeds"], LSTM[task]["updates"], LSTM["H"], seed)
-        for task in TASK_ORDER
-    }
+    calls = [(task, LSTM[task]["biases"], LSTM["seeds"], LSTM[task]["updates"], LSTM["H"], seed) for task in TASK_ORDER]
+    return dict(zip(TASK_ORDER, in_parallel(lstm_forget_biases, calls)))
 
 
 def matched_widths(task, H_lstm=8):
@@ -157,10 +172,11 @@ def matched_widths(task, H_lstm=8):
 
 def gru_chapter(seed=5):
     """The experiments of the GRU chapter: dict task -> matched_cells(...) with GRU's settings."""
-    return {
-        task: matched_cells(task, matched_widths(task, GRU["H of the LSTM"]), GRU["seeds"], GRU[task]["updates"], seed)
+    calls = [
+        (task, matched_widths(task, GRU["H of the LSTM"]), GRU["seeds"], GRU[task]["updates"], seed)
         for task in TASK_ORDER
-    }
+    ]
+    return dict(zip(TASK_ORDER, in_parallel(matched_cells, calls)))
 
 
 CHAPTERS = {"vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter}

@@ -229,3 +229,15 @@ def test_the_lstm_pass_records_the_gradient_on_the_cell_state_path():
     ratios = record["on_path_norms"][:, 1:-1] / record["on_path_norms"][:, 2:]
     assert np.all(ratios > forget.min(axis=1, keepdims=True) - 1e-12)
     assert np.all(ratios < forget.max(axis=1, keepdims=True) + 1e-12)
+
+
+def test_experiments_in_two_processes_give_the_results_of_the_loop():
+    from lab import experiments
+
+    calls = [("two-sequence", {"GRU": 3}, 2, 3, 0), ("adding", {"LSTM": 2}, 2, 3, 1)]
+    apart = experiments.in_parallel(experiments.matched_cells, calls)
+    for call, result in zip(calls, apart):
+        alone = experiments.matched_cells(*call)
+        for cell in call[1]:
+            assert np.array_equal(alone["curves"][cell], result["curves"][cell])
+            assert np.array_equal(alone["test"][cell], result["test"][cell])
