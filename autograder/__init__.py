@@ -1,7 +1,7 @@
 """The course's checking and grading package.
 
-What runs in the student's process (the sandbox ships exactly these, see grading.sandbox.PUBLIC_MODULES):
-- gradcheck: the numerical gradient checker students, hidden tests and the book use
+What runs in the student's process (the sandbox ships exactly these, see grading.sandbox.PUBLIC_MODULES,
+and of the student package rnnkit/ the gradient checker the notebooks import, STUDENT_MODULES):
 - contract: names, arguments and outputs of the graded functions
 - failure: GradingError, a failed check as fields (kind, value, hints) and a message
 - student: calling a student's functions by name, reporting what they returned and changed (InKernel, Run)
@@ -9,6 +9,7 @@ What runs in the student's process (the sandbox ships exactly these, see grading
 - worker: the sandboxed process's main loop: run the notebook's cells, answer the grader's calls
 
 What runs in the grader only:
+- gradcheck: the student package's gradient checker (rnnkit.gradcheck), re-exported for the judge and hints
 - judge: verdicts on what a student's function returned (expect_*), numerical gradients cached
 - reference: the contract's forward computations, the grader's trusted reference
 - hidden: the hidden checks, common.py their shared skeleton and one short module per assignment

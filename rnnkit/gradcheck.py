@@ -1,4 +1,6 @@
-"""Numerical gradient checking: the one checker used by students, hidden tests and the book.
+"""Numerical gradient checking: the one checker used by students, the book and the grader.
+
+(The instructors' package re-exports it as autograder.gradcheck for the hidden checks.)
 
 A layer is a pair ``forward(*inputs) -> (*outputs, cache)`` and
 ``backward(*douts, cache) -> grads`` with one gradient per input, in the order of the inputs.

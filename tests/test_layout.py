@@ -47,13 +47,13 @@ def test_the_sandbox_ships_exactly_what_the_student_process_imports():
 
 
 def test_the_shipped_modules_import_alone():
-    # Only the shipped copy on the path: the worker and the gradient checker import, from it, and nothing else of
-    # the course is importable (no hidden checks, no hints, no grader).
+    # Only the shipped copy on the path: the worker and the gradient checker (rnnkit's) import, from it, and
+    # nothing else of the course is importable (no hidden checks, no hints, no grader).
     with tempfile.TemporaryDirectory() as folder:
         public_package(folder)
         probe = (
-            "import importlib.util, sys, autograder.worker, autograder.gradcheck\n"
-            "mine = [m.__file__ for n, m in sys.modules.items() if n.startswith('autograder')]\n"
+            "import importlib.util, sys, autograder.worker, rnnkit.gradcheck\n"
+            "mine = [m.__file__ for n, m in sys.modules.items() if n.startswith(('autograder', 'rnnkit'))]\n"
             "assert all(f.startswith(sys.argv[1]) for f in mine), mine\n"
             "print(*[n for n in ('hidden', 'judge', 'diagnose', 'grading', 'reference')"
             " if importlib.util.find_spec('autograder.' + n)])"

@@ -3,7 +3,8 @@
 With bubblewrap (Debian's `bubblewrap`, /usr/bin/bwrap) the student's code runs with no network,
 its own process tree, a small fresh /tmp and working folder (in memory, 64 MiB each), read-only
 system folders, and of the course only the modules the student's process runs (PUBLIC_MODULES: the
-worker, what it imports, and the gradient checker the notebooks import): solutions/, hidden tests,
+worker and what it imports; STUDENT_MODULES: the student package the notebooks import, rnnkit's
+gradient checker): solutions/, hidden tests,
 hints, the reference, other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
 child process in a scratch folder: the limits below still hold, and verdicts still come from the
 grader's own process, but the student's code could read any file this user can read.
@@ -29,9 +30,12 @@ from autograder.failure import GradingError
 from autograder.student import Run
 
 PACKAGE = Path(__file__).resolve().parent.parent
+STUDENT_PACKAGE = PACKAGE.parent / "rnnkit"
 # What the student's process needs, and nothing more (tests/test_layout.py derives it from the imports):
-# the worker and the modules it imports, and the gradient checker the notebooks import.
-PUBLIC_MODULES = ("__init__.py", "codec.py", "contract.py", "failure.py", "gradcheck.py", "student.py", "worker.py")
+# the worker and the modules it imports, and of the student package what the notebooks import (not its
+# command line).
+PUBLIC_MODULES = ("__init__.py", "codec.py", "contract.py", "failure.py", "student.py", "worker.py")
+STUDENT_MODULES = ("__init__.py", "gradcheck.py")
 MEMORY_BYTES = 2 * 1024**3
 FILE_BYTES = 16 * 1024**2
 TMP_BYTES = 64 * 1024**2
@@ -42,11 +46,12 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternat
 
 
 def public_package(folder):
-    """Copy the modules a student's process may see into folder/autograder; return folder."""
-    target = Path(folder) / "autograder"
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PUBLIC_MODULES:
-        shutil.copy(PACKAGE / name, target / name)
+    """Copy the modules a student's process may see into folder/autograder and folder/rnnkit; return folder."""
+    for package, names in ((PACKAGE, PUBLIC_MODULES), (STUDENT_PACKAGE, STUDENT_MODULES)):
+        target = Path(folder) / package.name
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            shutil.copy(package / name, target / name)
     return Path(folder)
 
 

@@ -1,0 +1,32 @@
+"""rnnkit: what the notebooks of "Recurrent networks from scratch" import, and a check before you submit.
+
+- gradcheck: the course's numerical gradient checker (check_layer, check_loss, report, rel_error, ...)
+- python -m rnnkit check NOTEBOOK.ipynb: run a notebook's visible tests (rnnkit.check)
+
+Its version is the course's: the notebooks of one edition of the course name the wheel of that edition.
+"""
+
+from rnnkit.gradcheck import (
+    check_layer,
+    check_loss,
+    directional_derivative,
+    gradient_error,
+    numerical_gradient,
+    rel_error,
+    report,
+)
+
+__version__ = "2026.12"
+WHEEL = f"rnnkit-{__version__}-py3-none-any.whl"  # the file name of this version's wheel
+
+__all__ = [
+    "WHEEL",
+    "__version__",
+    "check_layer",
+    "check_loss",
+    "directional_derivative",
+    "gradient_error",
+    "numerical_gradient",
+    "rel_error",
+    "report",
+]
