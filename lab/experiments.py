@@ -36,7 +36,9 @@ def rnn_over_lengths(lengths, seeds=32, updates=300, H=8, seed=0):
     for T in lengths:
         rng = np.random.default_rng(seed + T)
         stack = networks.new_networks(rng, "RNN", seeds, 1, H, 2)
-        record = {}  # the gradient ratio in float64: at T = 100 it is far below float32's smallest number
+        record = {
+            "measure": True
+        }  # the gradient ratio in float64: at T = 100 it is far below float32's smallest number
         xs, classes = tasks.two_sequence(rng, seeds, 32, T)
         as_float64 = {name: a.astype(np.float64) for name, a in stack.items()}
         training.loss_and_grads("RNN", as_float64, xs, classes, "classes", record=record)
@@ -92,7 +94,7 @@ def on_path_ratio(lstms, task, rng, N=64):
     spec = tasks.TASKS[task]
     as_float64 = {name: a.astype(np.float64) for name, a in lstms.items()}
     xs, targets = spec["make"](rng, len(lstms["w"]), N, T_LONG)
-    record = {}
+    record = {"measure": True}
     training.loss_and_grads("LSTM", as_float64, xs, targets, spec["loss"], record=record)
     return record["on_path_norms"][:, 1] / record["on_path_norms"][:, T_LONG]
 

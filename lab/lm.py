@@ -1,0 +1,149 @@
+"""Character-level language models: stacks of RNN, LSTM or GRU networks with a softmax at every step.
+
+The input at step t is the character x_t as a one-hot vector of V entries, so that w x_t is a column of
+w: the embedding of the character, learned with the rest. The target at step t is the next character.
+A long text is cut into N parallel streams, and each stream into chunks of K steps; the state is
+carried from one chunk to the next, and the gradient is cut at each chunk's start (truncated BPTT).
+"""
+
+import numpy as np
+
+from lab import networks
+from lab.optim import adam_moments, adam_step, clip_by_global_norm
+from lab.passes import PASSES
+from lab.threads import one_blas_thread
+
+
+def one_hot(ids, V, dtype=np.float32):
+    """Integer characters (S, T, N) as one-hot inputs (S, T, N, V)."""
+    return (ids[..., None] == np.arange(V)).astype(dtype)
+
+
+def new_models(rng, cell, S, V, H, keep_bias=0.0, input_bias=0.0):
+    """S language models of one cell with V characters in and out (lab.networks.new_networks, float32)."""
+    return networks.new_networks(rng, cell, S, V, H, V, keep_bias, input_bias)
+
+
+def loss_and_grads(cell, p, inputs, targets, state=None, backward=True):
+    """Mean cross-entropy per character (nats) of each model on one chunk, its gradients and the last state.
+
+    Inputs:
+    - cell, p: the models; inputs, targets: integer characters (S, K, N), targets[:, t] = inputs[:, t + 1]
+      within a stream; state: the carried state or None for zeros
+    Returns a tuple of:
+    - loss: (S,); grads: dict (None if not backward); state: the state to carry (no gradient flows into it)
+    """
+    V = p["w_2prime"].shape[1]
+    S, K, N = inputs.shape
+    scores_holder = {}
+    one_hot_targets = np.moveaxis(targets, 1, 0)[..., None] == np.arange(V)  # (K, S, N, V)
+
+    def output(states):
+        s = states @ p["w_2prime"].transpose(0, 2, 1) + p["b_2prime"]  # (K, S, N, V)
+        s -= s.max(axis=-1, keepdims=True)
+        log_p = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+        scores_holder["loss"] = -np.where(one_hot_targets, log_p, 0.0).sum(axis=(0, 2, 3)) / (K * N)
+        if not backward:
+            return None, None
+        d_s = (np.exp(log_p) - one_hot_targets) / (K * N)  # (K, S, N, V)
+        flat_states = states.transpose(1, 0, 2, 3).reshape(S, K * N, -1)
+        flat_d_s = d_s.transpose(1, 0, 2, 3).reshape(S, K * N, V)
+        grads = {"w_2prime": flat_d_s.transpose(0, 2, 1) @ flat_states, "b_2prime": flat_d_s.sum(axis=1)[:, None]}
+        return (d_s @ p["w_2prime"]).astype(states.dtype), grads
+
+    record = {}
+    grads = PASSES[cell](p, one_hot(inputs, V, p["w"].dtype), output, record, state)
+    return scores_holder["loss"], grads, record["state"]
+
+
+def streams(ids, N):
+    """The text `ids` cut into N parallel streams of equal length: an array (N, L // N)."""
+    length = len(ids) // N
+    return ids[: N * length].reshape(N, length)
+
+
+@one_blas_thread
+def train(stacks, ids, updates, K, N, lr, clip=5.0, start=0):
+    """Train several stacks of language models on the same chunks of one text, with truncated BPTT.
+
+    Inputs:
+    - stacks: dict label -> (cell, models), changed in place; ids: the training text (L,)
+    - updates: Adam updates; K: the chunk length (truncation); N: streams; lr: Adam's learning rate
+    - clip: the threshold of gradient-norm clipping, per model; start: where in the streams to begin
+    Returns:
+    - curves: dict label -> (updates, S), the training loss of each chunk in bits per character
+    """
+    text = streams(ids, N)
+    moments = {label: adam_moments(p) for label, (_, p) in stacks.items()}
+    states = dict.fromkeys(stacks)
+    curves = {label: np.empty((updates, p["w"].shape[0])) for label, (_, p) in stacks.items()}
+    position = start
+    for step in range(1, updates + 1):
+        if position + K + 1 > text.shape[1]:
+            position, states = 0, dict.fromkeys(stacks)  # wrap around: start the streams again from zero states
+        chunk = text[:, position : position + K + 1]
+        for label, (cell, p) in stacks.items():
+            S = p["w"].shape[0]
+            inputs = np.broadcast_to(chunk[None, :, :-1].transpose(0, 2, 1), (S, K, N))
+            targets = np.broadcast_to(chunk[None, :, 1:].transpose(0, 2, 1), (S, K, N))
+            loss, grads, states[label] = loss_and_grads(cell, p, inputs, targets, states[label])
+            clip_by_global_norm(grads, clip, axis=0)
+            adam_step(p, grads, moments[label], step, lr)
+            curves[label][step - 1] = loss / np.log(2)
+        position += K
+    return curves
+
+
+@one_blas_thread
+def bits_per_char(cell, p, ids, K=200, N=16):
+    """Bits per character of each model on the text `ids`, read as N streams with the state carried.
+
+    Returns an array (S,).
+    """
+    text = streams(ids, N)
+    S = p["w"].shape[0]
+    state, total, count = None, np.zeros(S), 0
+    for position in range(0, text.shape[1] - 1, K):
+        chunk = text[:, position : position + K + 1]
+        steps = chunk.shape[1] - 1
+        inputs = np.broadcast_to(chunk[None, :, :-1].transpose(0, 2, 1), (S, steps, N))
+        targets = np.broadcast_to(chunk[None, :, 1:].transpose(0, 2, 1), (S, steps, N))
+        loss, _, state = loss_and_grads(cell, p, inputs, targets, state, backward=False)
+        total += loss * steps * N
+        count += steps * N
+    return total / count / np.log(2)
+
+
+def read(cell, q, ids, state=None):
+    """Feed the characters `ids` to a stack of one model; the scores after the last one (V,) and the state."""
+    seen = {}
+
+    def output(states):
+        seen["s"] = states[-1] @ q["w_2prime"].transpose(0, 2, 1) + q["b_2prime"]
+        return None, None
+
+    record = {}
+    V = q["w_2prime"].shape[1]
+    PASSES[cell](q, one_hot(np.asarray(ids)[None, :, None], V, q["w"].dtype), output, record, state)
+    return seen["s"][0, 0].astype(np.float64), record["state"]
+
+
+@one_blas_thread
+def sample(cell, p, model, prompt_ids, length, temperature, rng):
+    """Characters drawn from one model of a stack: after the prompt, each from softmax(s / temperature).
+
+    Inputs:
+    - cell, p: the stack; model: the index of the model; prompt_ids: integers (at least one)
+    - length: characters to draw; temperature: > 0 (small: likely characters; 1: the model's own)
+    Returns:
+    - the drawn characters, an int array (length,)
+    """
+    q = networks.select(p, slice(model, model + 1))
+    scores, state = read(cell, q, prompt_ids)
+    drawn = []
+    for _ in range(length):
+        s = scores / temperature
+        probabilities = np.exp(s - s.max())
+        drawn.append(rng.choice(len(s), p=probabilities / probabilities.sum()))
+        scores, state = read(cell, q, drawn[-1:], state)
+    return np.array(drawn)
