@@ -1,5 +1,5 @@
-# The two commands of the README. Each sets up .venv and MathJax first (skipped when up to date).
-.PHONY: setup book test
+# The commands of the README. Each sets up .venv and MathJax first (skipped when up to date).
+.PHONY: setup book test wheel publish
 
 setup:
 	bash scripts/setup.sh
@@ -9,3 +9,11 @@ book: setup
 
 test: setup
 	bash scripts/test.sh
+
+# The student package's wheel, dist/rnnkit-<version>-py3-none-any.whl (every book build also puts it in the site).
+wheel: setup
+	.venv/bin/python scripts/build_wheel.py dist
+
+# The course as students get it, public/: the site, the student notebooks and the wheel; upload it as it is.
+publish: book
+	.venv/bin/python scripts/publish.py _build/html public

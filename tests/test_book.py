@@ -5,6 +5,8 @@ import re
 import pytest
 from notebooks import ROOT, assignments, secret_lines
 
+from rnnkit import WHEEL
+
 EXERCISE_LINK = re.compile(r"\{download\}`[^`]*<\.\./exercises/(\w+)/\1\.ipynb>`")
 CHAPTERS_WITH_EXERCISES = {
     page.stem: EXERCISE_LINK.findall(page.read_text())
@@ -82,3 +84,8 @@ def test_chapters_are_markdown_notebooks_without_outputs():
         if "```{code-cell}" in text:
             assert text.startswith("---\njupytext:"), f"{source.name}: code cells need the jupytext header to run"
     assert not list((ROOT / "book").glob("*.ipynb"))
+
+
+def test_the_site_holds_the_student_wheel_and_the_setup_page_links_it(html):
+    assert (html / WHEEL).is_file(), "book/wheel_links.py builds rnnkit's wheel into every build"
+    assert f'href="../{WHEEL}"' in (html / "book" / "setup.html").read_text()

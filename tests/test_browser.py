@@ -14,6 +14,7 @@ import json
 import re
 import socketserver
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,6 +22,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from notebooks import ROOT, assignments
 from playwright.sync_api import sync_playwright
+
+from rnnkit import WHEEL
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -190,7 +193,7 @@ def press_download_buttons(tab):
     attribute (each file is an origin of its own) and opens the notebook instead, for the reader to save.
     """
     found = {}
-    buttons = tab.locator("a.reference.download")
+    buttons = tab.locator("a.reference.download:not(.wheel)")  # the wheel's button: test_the_wheel_button_...
     count = buttons.count()
     for n in range(count):
         if urlsplit(tab.url).scheme == "file":
@@ -398,3 +401,33 @@ def test_screenshots_of_every_chapter_are_saved(browsings, built_book):
     assert [shot.stem for shot in shots] == [chapter.stem for chapter in chapters(built_book)]
     for shot in shots:
         assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+
+
+def test_the_setup_page_and_every_notebook_button_link_the_wheel(browsing, built_book):
+    wheel, setup = built_book / WHEEL, built_book / "book" / "setup.html"
+    assert wheel.is_file(), "the book's build puts the wheel at the site's root"
+    assert wheel in {local_path(link, built_book, browsing.base) for link in browsing.visits[setup].links}
+    with_buttons = [visit for visit in browsing.visits.values() if visit.downloads]
+    assert with_buttons
+    for visit in with_buttons:
+        targets = {local_path(link, built_book, browsing.base) for link in visit.links}
+        assert {wheel, setup} <= targets, f"{visit.url}: a notebook's button without the wheel and the setup page"
+
+
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_the_wheel_button_of_the_setup_page_downloads_the_wheel(mode, browser, built_book, site, proxy):
+    base = built_book.as_uri() + "/" if mode == "file" else site
+    visit = Visit(f"{base}book/setup.html")
+    outside = []
+    context = new_context(browser, outside)
+    tab = open_page(context, visit.url, visit)
+    with tab.expect_download() as started:
+        tab.locator("a.reference.download.wheel").first.click()
+    given = Path(started.value.path()).read_bytes()
+    name = started.value.suggested_filename
+    context.close()
+    assert name == WHEEL and given == (built_book / WHEEL).read_bytes()
+    with zipfile.ZipFile(built_book / WHEEL) as archive:
+        assert "rnnkit/gradcheck.py" in archive.namelist()
+    assert not visit.console_errors and not visit.failed_requests, visit
+    assert not outside and not proxy.requests, (outside, proxy.requests)

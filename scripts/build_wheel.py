@@ -1,4 +1,4 @@
-"""Build the student package's wheel, rnnkit-<version>-py3-none-any.whl: python scripts/wheel.py [FOLDER].
+"""The student package's wheel, rnnkit-<version>-py3-none-any.whl: python scripts/build_wheel.py [FOLDER].
 
 Only rnnkit/ and pyproject.toml are copied into a scratch folder and built there (setuptools, from the
 course's environment, offline), so nothing else of the repository can reach the wheel and the checkout

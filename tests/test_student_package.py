@@ -1,0 +1,347 @@
+"""What students receive (issue 15): rnnkit's wheel alone in a fresh virtual environment runs every released
+notebook in a Jupyter kernel, its check command agrees with the kernel, and the published course holds no
+solution, no hidden test, no reference forward pass and no hidden check.
+
+The environment is a real one (python -m venv, no system site packages, not the checkout on its path), made
+once per test run with only the wheel and ipykernel; what pip fetches for it is kept in
+test-artifacts/wheelhouse/ for the next run.
+"""
+
+import ast
+import html
+import json
+import os
+import re
+import runpy
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from notebooks import ROOT, alternative, assignments, mutants, secret_lines, solution_code, student_notebook, submission
+
+import rnnkit
+
+WHEELHOUSE = ROOT / "test-artifacts" / "wheelhouse"
+BUILD_WHEEL = runpy.run_path(str(ROOT / "scripts" / "build_wheel.py"))["build_wheel"]
+PUBLISH = runpy.run_path(str(ROOT / "scripts" / "publish.py"))["publish"]
+KERNEL = "rnnkit-student"
+# Mutants no visible test can catch: only the hidden tests see them (the visible test pins what they miss).
+VISIBLE_MISSES = {
+    ("rnn_bptt", "many_to_one_uses_first_state"),  # its own loss and gradients agree; the visible loss is log(C)
+    ("vanishing", "jacobian_changes_h_next_in_place"),  # no visible test looks at the arguments afterwards
+    ("vanishing", "norms_change_dh_last_in_place"),
+}
+# A mutant whose visible failure shows in another function's test than the one it breaks.
+SEEN_IN = {("gru", "forward_states_stored_in_float32"): {"gru_backward"}}  # float32 states spoil the gradient check
+MIN_CODE_LENGTH = 20  # shorter lines of the grader's code (such as "N, H = h_prev.shape") say nothing
+
+
+def pip(python, *args):
+    """Run the environment's pip; the completed process."""
+    return subprocess.run([str(python), "-m", "pip", *args], capture_output=True, text=True, env=clean_env())
+
+
+def clean_env():
+    """The test's environment without anything that would put the checkout on a student's path."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory):
+    """rnnkit's wheel, built by the course's one command (scripts/build_wheel.py)."""
+    return BUILD_WHEEL(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def student(tmp_path_factory, wheel):
+    """A fresh virtual environment with only the wheel and ipykernel; the path of its python."""
+    home = tmp_path_factory.mktemp("student")
+    subprocess.run([sys._base_executable, "-m", "venv", str(home / "venv")], check=True, env=clean_env())
+    python = home / "venv" / "bin" / "python"
+    install = ["install", "--quiet", "--no-index", "--find-links", str(WHEELHOUSE), str(wheel), "ipykernel"]
+    if pip(python, *install).returncode != 0:  # the first run, or new versions: fetch them once
+        fetched = pip(python, "download", "--quiet", "--dest", str(WHEELHOUSE), str(wheel), "ipykernel")
+        assert fetched.returncode == 0, fetched.stderr
+        done = pip(python, *install)
+        assert done.returncode == 0, done.stderr
+    kernel = [str(python), "-m", "ipykernel", "install", "--prefix", str(home / "venv"), "--name", KERNEL]
+    subprocess.run(kernel, check=True, capture_output=True, env=clean_env())
+    return python
+
+
+def execute(nb, python, folder):
+    """Run the notebook top to bottom in a kernel of the student's environment (errors kept in the outputs)."""
+    specs = KernelSpecManager(kernel_dirs=[str(python.parent.parent / "share" / "jupyter" / "kernels")])
+    kernel = KernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
+    NotebookClient(
+        nb, km=kernel, timeout=120, allow_errors=True, resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    return nb
+
+
+def errors(nb):
+    """cell grade_id (or number) -> the message of the error the cell raised, for each cell that raised."""
+    found = {}
+    for number, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {number + 1}")
+                found[grade_id] = (output.ename, output.evalue)
+    return found
+
+
+def visible_failures(raised):
+    """function -> (exception name, message) of each visible test among the cells that raised."""
+    return {gid.removeprefix("visible_"): error for gid, error in raised.items() if gid.startswith("visible_")}
+
+
+def check(python, path):
+    """python -m rnnkit check in the student's environment: (exit status, function -> verdict, output)."""
+    done = subprocess.run(
+        [str(python), "-m", "rnnkit", "check", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        env=clean_env(),
+    )
+    verdicts = {}
+    for line in done.stdout.splitlines():
+        name, _, verdict = line.partition("  ")
+        if name and verdict and " " not in name:
+            verdicts[name] = verdict.strip()
+    return done.returncode, verdicts, done.stdout
+
+
+def run_both(assignment, code, python, folder):
+    """The notebook filled with code, run in the kernel and by the check command.
+
+    Returns (cell -> error in the kernel, exit status of the check, function -> its verdict, its output).
+    """
+    path = folder / f"{assignment}.ipynb"
+    nbformat.write(submission(assignment, code), path)
+    return (errors(execute(nbformat.read(path, as_version=4), python, folder)), *check(python, path))
+
+
+def test_the_environment_holds_the_wheel_and_not_the_course(student, wheel):
+    probe = "import rnnkit, importlib.util as u; print(rnnkit.__file__, rnnkit.__version__, u.find_spec('autograder'))"
+    done = subprocess.run(
+        [str(student), "-c", probe], capture_output=True, text=True, cwd=student.parent, env=clean_env()
+    )
+    where, version, autograder = done.stdout.split()
+    assert Path(where).is_relative_to(student.parent.parent) and version == rnnkit.__version__
+    assert autograder == "None", "the instructors' package must not be importable by students"
+    assert wheel.name == rnnkit.WHEEL
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_a_correct_submission_runs_top_to_bottom_and_passes_every_visible_test(assignment, student, tmp_path):
+    raised, status, verdicts, out = run_both(assignment, alternative(assignment), student, tmp_path)
+    assert raised == {}
+    functions = [gid.removeprefix("visible_") for gid in graded_functions(assignment)]
+    assert status == 0 and verdicts == dict.fromkeys(functions, "passed"), out
+    assert out.splitlines()[-1] == "hidden tests run when the notebook is graded"
+
+
+def graded_functions(assignment):
+    """grade_ids of the visible test cells of the released notebook, in order."""
+    cells = student_notebook(assignment).cells
+    return [
+        c.metadata["nbgrader"]["grade_id"]
+        for c in cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("visible_")
+    ]
+
+
+MUTANTS = [(a, name) for a in assignments() for name in mutants(a)]
+
+
+@pytest.mark.parametrize(("assignment", "name"), MUTANTS, ids=[f"{a}-{n}" for a, n in MUTANTS])
+def test_a_mutant_fails_its_visible_test_and_the_check_says_so(assignment, name, student, tmp_path):
+    mutant = mutants(assignment)[name]
+    raised, status, verdicts, out = run_both(
+        assignment, {**solution_code(assignment), **mutant.code}, student, tmp_path
+    )
+    failures = visible_failures(raised)
+    if (assignment, name) in VISIBLE_MISSES:
+        assert failures == {}, f"a visible test now catches {name}: take it out of VISIBLE_MISSES"
+    else:
+        assert set(failures) & SEEN_IN.get((assignment, name), mutant.fails), (failures, mutant.fails)
+    # The check reports exactly what the kernel saw, in the visible test's words.
+    assert {f for f, verdict in verdicts.items() if verdict != "passed"} == set(failures), out
+    for function, (exception, words) in failures.items():
+        assert verdicts[function] in (words.strip(), f"{exception}: {words.strip()}"), out
+    assert status == (1 if failures else 0)
+    assert "hidden tests run when the notebook is graded" in out and "BEGIN HIDDEN" not in out
+
+
+def test_the_check_never_runs_a_hidden_test(student, tmp_path):
+    # A notebook whose graded cell still holds hidden tests (as an instructor's does): the check cuts them out.
+    nb = submission("rnn_bptt", alternative("rnn_bptt"))
+    graded = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    graded.source = "### BEGIN HIDDEN TESTS\nraise SystemExit('a hidden test ran')\n### END HIDDEN TESTS\n"
+    nb.cells[2].source += "\n### BEGIN HIDDEN TESTS\nassert False, 'a hidden block ran'\n### END HIDDEN TESTS\n"
+    path = tmp_path / "rnn_bptt.ipynb"
+    nbformat.write(nb, path)
+    status, verdicts, out = check(student, path)
+    assert status == 0 and set(verdicts.values()) == {"passed"}, out
+    assert "hidden test" not in out.replace("hidden tests run when the notebook is graded", "")
+
+
+def test_the_check_leaves_out_a_cell_that_hangs(student, tmp_path):
+    nb = submission("vanishing", {**solution_code("vanishing"), "clip_grad_norm": "while True:\n    pass"})
+    path = tmp_path / "vanishing.ipynb"
+    nbformat.write(nb, path)
+    done = subprocess.run(
+        [str(student), "-m", "rnnkit", "check", str(path), "--timeout", "3"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+    )
+    assert done.returncode == 1
+    assert re.search(r"cell clip_grad_norm: it ran longer than 3 s", done.stdout), done.stdout
+    assert re.search(r"rnn_step_jacobian\s+passed", done.stdout), done.stdout
+
+
+def imported_modules(source):
+    """Top-level names of the modules a piece of Python source imports."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_wheel_depends_on_exactly_what_the_notebooks_import(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(f"rnnkit-{rnnkit.__version__}.dist-info/METADATA").decode()
+        package_code = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".py")}
+    requires = {
+        re.split(r"[<>=!~ ;]", line.split(": ", 1)[1])[0]
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    }
+    notebooks = set()
+    for assignment in assignments():
+        for cell in student_notebook(assignment).cells:
+            if cell.cell_type == "code":
+                notebooks |= imported_modules(cell.source)
+    assert requires == notebooks - set(sys.stdlib_module_names) - {"rnnkit"} == {"numpy", "matplotlib"}
+    assert "Requires-Python: >=3.10" in metadata
+    for name, source in package_code.items():
+        ast.parse(source, feature_version=(3, 10))  # the syntax of Python 3.10
+        assert imported_modules(source) - set(sys.stdlib_module_names) <= {"rnnkit", "numpy"}, name
+
+
+def test_every_notebook_says_first_what_to_install():
+    for assignment in assignments():
+        nb = student_notebook(assignment)
+        intro, setup = nb.cells[0], nb.cells[1]
+        assert any(f"pip install {rnnkit.WHEEL}" in line for line in intro.source.splitlines()), assignment
+        assert f"pip install {rnnkit.WHEEL}" in setup.source.splitlines()[0], assignment
+        assert "from rnnkit import" in setup.source and "autograder" not in setup.source, assignment
+
+
+def test_every_wheel_named_is_this_version():
+    places = [
+        ROOT / "README.md",
+        ROOT / "book" / "setup.md",
+        *ROOT.glob("exercises/*/*.ipynb"),
+        *ROOT.glob("solutions/*/*.ipynb"),
+    ]
+    for place in places:
+        for named in re.findall(r"rnnkit-[\w.]+\.whl", place.read_text()):
+            assert named == rnnkit.WHEEL or "<version>" in named, f"{place} names {named}, not {rnnkit.WHEEL}"
+
+
+@pytest.fixture(scope="module")
+def published(built_book, tmp_path_factory):
+    """What make publish writes, from the book that tests/conftest.py builds."""
+    return PUBLISH(built_book, tmp_path_factory.mktemp("publish") / "public")
+
+
+def published_texts(folder):
+    """path -> text of every file of the published course, the wheel's files unzipped (path!member)."""
+    texts = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".whl":
+            with zipfile.ZipFile(path) as archive:
+                texts |= {f"{path}!{n}": archive.read(n).decode() for n in archive.namelist()}
+        elif path.suffix not in (".png", ".svg", ".woff", ".woff2", ".ttf", ".eot", ".ico", ".gif", ".jpg"):
+            text = path.read_text(errors="replace")
+            if path.suffix == ".html":
+                text = html.unescape(re.sub(r"<[^>]+>", "", text))
+            if path.suffix == ".ipynb":
+                text += "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
+            texts[str(path)] = text
+    return texts
+
+
+def grader_code_lines():
+    """Stripped lines of code (no docstring, comment or import) of the reference passes and the hidden checks."""
+    lines = set()
+    for path in [*(ROOT / "autograder" / "reference").glob("*.py"), *(ROOT / "autograder" / "hidden").glob("*.py")]:
+        source = path.read_text()
+        tree = ast.parse(source)
+        docstrings = set()
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+            ):
+                docstrings |= set(range(body[0].lineno, body[0].end_lineno + 1))
+        for number, line in enumerate(source.splitlines(), 1):
+            code = line.split("  #")[0].strip()
+            if number in docstrings or code.startswith(("#", "import ", "from ")) or len(code) < MIN_CODE_LENGTH:
+                continue
+            lines.add(code)
+    return lines
+
+
+def test_the_published_course_holds_the_site_the_notebooks_and_the_wheel(published, wheel):
+    assert (published / "index.html").is_file() and (published / "book" / "setup.html").is_file()
+    assert sorted(p.name for p in (published / "notebooks").iterdir()) == [f"{a}.ipynb" for a in assignments()]
+    for assignment in assignments():
+        assert json.loads((published / "notebooks" / f"{assignment}.ipynb").read_text()) == json.loads(
+            (ROOT / "exercises" / assignment / f"{assignment}.ipynb").read_text()
+        )
+    assert (published / rnnkit.WHEEL).read_bytes() == wheel.read_bytes(), "the site's wheel is built from rnnkit/"
+    with zipfile.ZipFile(published / rnnkit.WHEEL) as archive:
+        modules = {n for n in archive.namelist() if not n.startswith(f"rnnkit-{rnnkit.__version__}.dist-info/")}
+    assert modules == {f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "gradcheck", "runner")}
+
+
+def public_text():
+    """What is public by design: the released notebooks (the contract's names and signatures, the visible
+    tests, as sources and as files) and rnnkit."""
+    notebooks = ["\n".join(c.source for c in student_notebook(a).cells) for a in assignments()]
+    files = [p.read_text() for p in [*(ROOT / "exercises").glob("*/*.ipynb"), *(ROOT / "rnnkit").glob("*.py")]]
+    return "\n".join([*notebooks, *files])
+
+
+def test_nothing_published_holds_a_solution_a_hidden_test_or_grader_code(published):
+    secrets = set().union(*(secret_lines(a) for a in assignments()))
+    public = public_text()
+    grader = {line for line in grader_code_lines() if line not in public}
+    assert secrets and len(grader) > 100
+    texts = published_texts(published)
+    assert any("!rnnkit/gradcheck.py" in name for name in texts), "the wheel is read too"
+    for name, text in texts.items():
+        assert "BEGIN SOLUTION" not in text, name
+        # nbgrader's hidden-test marker only where the check cuts hidden blocks out, unread.
+        assert "BEGIN HIDDEN TESTS" not in text or name.endswith("!rnnkit/check.py"), name
+        assert "autograder.hidden" not in text and "autograder.reference" not in text, name
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, f"{name}: solution or hidden-test lines {leaked[:3]}"
+        shown = [line for line in grader if line in text]
+        assert not shown, f"{name}: code of the reference or the hidden checks {shown[:3]}"
