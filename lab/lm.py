@@ -14,7 +14,7 @@ from lab.passes import PASSES
 from lab.threads import one_blas_thread
 
 
-def one_hot(ids, V, dtype=np.float32):
+def one_hot_inputs(ids, V, dtype=np.float32):
     """Integer characters (S, T, N) as one-hot inputs (S, T, N, V)."""
     return (ids[..., None] == np.arange(V)).astype(dtype)
 
@@ -52,7 +52,7 @@ def loss_and_grads(cell, p, inputs, targets, state=None, backward=True):
         return (d_s @ p["w_2prime"]).astype(states.dtype), grads
 
     record = {}
-    grads = PASSES[cell](p, one_hot(inputs, V, p["w"].dtype), output, record, state)
+    grads = PASSES[cell](p, one_hot_inputs(inputs, V, p["w"].dtype), output, record, state)
     return scores_holder["loss"], grads, record["state"]
 
 
@@ -124,7 +124,7 @@ def read(cell, q, ids, state=None):
 
     record = {}
     V = q["w_2prime"].shape[1]
-    PASSES[cell](q, one_hot(np.asarray(ids)[None, :, None], V, q["w"].dtype), output, record, state)
+    PASSES[cell](q, one_hot_inputs(np.asarray(ids)[None, :, None], V, q["w"].dtype), output, record, state)
     return seen["s"][0, 0].astype(np.float64), record["state"]
 
 
