@@ -429,5 +429,7 @@ def test_the_wheel_button_of_the_setup_page_downloads_the_wheel(mode, browser, b
     assert name == WHEEL and given == (built_book / WHEEL).read_bytes()
     with zipfile.ZipFile(built_book / WHEEL) as archive:
         assert "rnnkit/gradcheck.py" in archive.namelist()
-    assert not visit.console_errors and not visit.failed_requests, visit
+    # A link without a download attribute starts as a navigation, which the download then aborts.
+    failed = [f for f in visit.failed_requests if not f.endswith(f"{WHEEL}: net::ERR_ABORTED")]
+    assert not visit.console_errors and not failed, visit
     assert not outside and not proxy.requests, (outside, proxy.requests)
