@@ -3,9 +3,10 @@
 python -m autograder generate     write exercises/ from solutions/ (student notebooks)
 python -m autograder check-generated
                                   exit 1 if exercises/ differs from what generate would write
-python -m autograder grade [SUBMISSIONS --out RESULTS] [--workers N] [--timeout S] [--force] [--gradebook DB]
+python -m autograder grade [SUBMISSIONS --out RESULTS] [--workers N | --cluster tcp://HOST:PORT] [--timeout S]
+                           [--force] [--gradebook DB]
                                   hardened grading of a submitted/ folder or an LMS zip (no SUBMISSIONS:
-                                  a demo class, into grading-demo/)
+                                  a demo class, into grading-demo/), in a local pool or on a Dask cluster
 """
 
 import argparse
@@ -30,7 +31,7 @@ def grade_command(args):
         print(f"demo class written to {source}")
     if out is None:
         raise SystemExit("--out RESULTS is required with SUBMISSIONS")
-    rows = grade(source, out, args.workers, args.timeout, args.force, args.gradebook)
+    rows = grade(source, out, args.workers, args.timeout, args.force, args.gradebook, cluster=args.cluster)
     students = {r["student"] for r in rows}
     print(f"{len(rows)} tests of {len(students)} students graded: {out}/grades.csv, {out}/totals.csv,")
     print(f"{out}/feedback/<student>/<assignment>/<notebook>.html, {out}/report.html")
@@ -50,6 +51,9 @@ def main(argv=None):
     grading.add_argument("--timeout", type=float, default=10.0, help="seconds per cell and per call (default 10)")
     grading.add_argument("--force", action="store_true", help="grade again what is already graded")
     grading.add_argument("--gradebook", help="also write the scores into this nbgrader gradebook.db")
+    grading.add_argument(
+        "--cluster", metavar="tcp://HOST:PORT", help="grade on the workers of this Dask scheduler (not a local pool)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "grade":

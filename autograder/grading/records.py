@@ -7,6 +7,7 @@ of the submission and of the grader, so that a second run grades only what is ne
 import csv
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from autograder.grading.notebooks import ROOT, assignments, tests_of
@@ -38,14 +39,19 @@ def record_path(out, job):
 def is_current(out, job, key):
     """True when out holds a record of this Job with this key (graded already, nothing changed)."""
     path = record_path(out, job)
-    return path.is_file() and json.loads(path.read_text()).get("key") == key
+    try:
+        return json.loads(path.read_text()).get("key") == key
+    except (OSError, ValueError):  # none yet, or not a record
+        return False
 
 
 def save(out, job, record, key):
-    """Write a Job's record, with its key."""
+    """Write a Job's record, with its key, atomically: a run stopped midway leaves the old record or the new one."""
     path = record_path(out, job)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record | {"key": key}, indent=1))
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(record | {"key": key}, indent=1))
+    os.replace(partial, path)
 
 
 def load(out, job):

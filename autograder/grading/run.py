@@ -1,13 +1,14 @@
 """Hardened grading: every submission in its own sandboxed process, every verdict in this one.
 
-    python -m autograder grade SUBMISSIONS --out RESULTS [--workers N] [--timeout S] [--force]
-                               [--gradebook GRADEBOOK_DB]
+    python -m autograder grade SUBMISSIONS --out RESULTS [--workers N | --cluster tcp://HOST:PORT]
+                               [--timeout S] [--force] [--gradebook GRADEBOOK_DB]
 
 SUBMISSIONS is a folder laid out as nbgrader's submitted/ (<student>/<assignment>/<assignment>.ipynb)
 or a zip file; see grading.submissions for the layouts an LMS export may have. RESULTS receives
 grades.csv (one row per test), totals.csv, feedback/<student>/<assignment>/<notebook>.html and
 report.html; records/ keeps one JSON file per graded notebook, so a second run skips what is already
-graded (unless --force or the submission or the grader changed).
+graded (unless --force or the submission or the grader changed). With --cluster the notebooks are
+graded by the workers of a Dask cluster (grading.cluster), and this process still writes everything.
 """
 
 import importlib
@@ -104,7 +105,7 @@ def progress(done, total, width=30):
         sys.stderr.write("\n")
 
 
-def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, quiet=False):
+def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, quiet=False, cluster=None):
     """Grade every submission under source into out.
 
     Inputs:
@@ -114,6 +115,8 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     - force: grade again what out already holds a current record of
     - gradebook: an nbgrader gradebook.db to write the scores into, or None
     - quiet: no progress bar
+    - cluster: the address of a Dask scheduler (tcp://HOST:PORT) whose workers grade instead of a local
+      pool of workers processes (grading.cluster), or None
     Returns:
     - the list of rows of grades.csv
     """
@@ -123,20 +126,37 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     grader = records.fingerprint()
     keys = {job: records.record_key(job, grader) for job in jobs}
     todo = [job for job in jobs if force or not records.is_current(out, job, keys[job])]
-    done = len(jobs) - len(todo)
-    if not quiet:
-        progress(done, len(jobs))
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(safe_grade, job, timeout): job for job in todo}
-        for future in as_completed(futures):
-            records.save(out, futures[future], future.result(), keys[futures[future]])
-            done += 1
-            if not quiet:
-                progress(done, len(jobs))
+    tick = (lambda done: progress(done, len(jobs))) if not quiet else (lambda done: None)
+    grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, len(jobs) - len(todo))
     graded = [records.load(out, job) for job in jobs]
     rows = [r for record in graded for r in record["rows"]]
     write_results(out, graded, rows, gradebook)
     return rows
+
+
+def grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, done):
+    """Grade the Jobs todo, saving each record in out as it arrives and calling tick(notebooks done).
+
+    In a local pool of workers processes, or (cluster: a Dask scheduler's address) as tasks on the
+    cluster's workers; either way only this process writes the records.
+    """
+    tick(done)
+
+    def finish(job, record):
+        nonlocal done
+        records.save(out, job, record, keys[job])
+        done += 1
+        tick(done)
+
+    if cluster:
+        from autograder.grading.cluster import grade_on_cluster
+
+        grade_on_cluster(cluster, todo, keys, grader, timeout, finish)
+        return
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(safe_grade, job, timeout): job for job in todo}
+        for future in as_completed(futures):
+            finish(futures[future], future.result())
 
 
 def write_results(out, graded, rows, gradebook=None):
