@@ -109,7 +109,8 @@ def start_worker(processes, name, address, checkout=ROOT):
     preload.write_text(PRELOAD)
     scratch = processes.folder / f"{name}-space"
     argv = [DASK, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard", "--name", name]
-    argv += ["--local-directory", str(scratch), "--death-timeout", "60", "--preload", str(preload)]
+    argv += ["--local-directory", str(scratch), "--death-timeout", "60"]
+    argv += ["--preload", "autograder.grading.cluster", "--preload", str(preload)]
     return processes.start(name, argv, cwd=checkout)
 
 

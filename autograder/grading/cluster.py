@@ -13,10 +13,12 @@ report and the gradebook.
 - A worker that dies mid-task: the scheduler gives its tasks to the others; a notebook whose grading
   killed every worker it ran on more than `distributed.scheduler.allowed-failures` times (default 3)
   comes back as KilledWorker and is recorded `crashed`; the run goes on.
-- Only a bounded number of tasks is in flight (twice the workers' threads), so the coordinator's memory
+- Only a bounded number of tasks is in flight (four times the workers' threads), so the coordinator's memory
   does not grow with the class; each record is written once, as its task completes, atomically.
 
-Dask is imported here only: without --cluster nothing of it is loaded.
+Workers started with `--preload autograder.grading.cluster` load the grader when they start (dask_setup)
+and grade with the version they loaded. Dask is imported here only: without --cluster nothing of it is
+loaded.
 """
 
 import hashlib
@@ -30,6 +32,8 @@ from autograder.grading import records
 from autograder.grading.notebooks import ROOT
 
 CONNECT_SECONDS = 60  # to reach the scheduler, and for a first worker to join it
+REFRESH = 16
+LOADED = {}  # on a worker started with --preload autograder.grading.cluster: the grader's version it loaded
 
 
 class GraderMismatch(RuntimeError):
@@ -60,9 +64,31 @@ def refusal(own, coordinator):
 
 
 def worker_version(coordinator):
-    """On a worker: None when its course is the coordinator's, else the refusal message."""
-    own = records.fingerprint()
-    return None if own == coordinator["fingerprint"] else refusal(own, coordinator)
+    """On a worker: None when its course (as loaded, and as on disk) is the coordinator's, else the refusal
+    message."""
+    own = LOADED.get("fingerprint") or records.fingerprint()
+    if own != coordinator["fingerprint"]:
+        return refusal(own, coordinator)
+    if records.fingerprint() != own:
+        return refusal(records.fingerprint(), coordinator) + " (its checkout changed since it started)"
+    return None
+
+
+def dask_setup(worker):
+    """dask worker --preload autograder.grading.cluster: load the grader once, when the worker starts (its
+    version is then the one it grades with), and stop Dask's sampling profiler, which costs grading time."""
+    import importlib
+
+    from autograder.grading.notebooks import assignments
+
+    importlib.import_module("autograder.grading.run")
+    for assignment in assignments():
+        importlib.import_module(f"autograder.hidden.{assignment}")
+    LOADED["fingerprint"] = records.fingerprint()
+    for name in ("profile", "profile-cycle"):
+        callback = worker.periodic_callbacks.pop(name, None)
+        if callback:
+            callback.stop()
 
 
 def grade_remote(job, content, timeout, coordinator):
@@ -159,7 +185,8 @@ class Run:
         self.attempts = {}  # Job -> how many times it was sent
         from distributed import as_completed
 
-        self.tasks = as_completed(loop=client.loop)
+        self.tasks = as_completed(loop=client.loop, with_results=True, raise_errors=False)
+        self.limit, self.completed = 0, 0  # tasks kept in flight, refreshed every REFRESH completions
 
     def note_refusals(self, found):
         """Remember the workers that refuse (worker address -> why), saying so once each on stderr."""
@@ -188,9 +215,10 @@ class Run:
         self.tasks.add(future)
 
     def top_up(self):
-        """Send Jobs until twice as many tasks as the workers have threads are in flight."""
-        limit = max(4, 2 * sum(self.client.nthreads().values()))
-        while len(self.jobs) < limit:
+        """Send Jobs until four times as many tasks as the workers have threads are in flight (at least 8)."""
+        if self.completed % REFRESH == 0:  # workers may have joined or left
+            self.limit = max(8, 4 * sum(self.client.nthreads().values()))
+        while len(self.jobs) < self.limit:
             job = next(self.pending, None)
             if job is None:
                 return
@@ -203,10 +231,11 @@ class Run:
         self.note_refusals(refusing_workers(self.client, self.coordinator))
         self.eligible()
         self.top_up()
-        for future in self.tasks:
+        for future, result in self.tasks:  # results fetched as tasks finish, in the client's thread
             job = self.jobs.pop(future.key)
+            self.completed += 1
             try:
-                record = future.result()
+                record = result if future.status == "finished" else future.result()  # raises its error
             except KilledWorker as error:
                 record = crashed_record(job, error)
             except GraderMismatch as error:
