@@ -52,26 +52,33 @@ CONSTANT_GUESS = constant_guess_right()
 CLAIMS = {
     "vanishing": [
         # margins over 3 seed sets x 3 BLAS settings: see benchmarks/claim_margins.py
+        # seen 1.0 in all 12 runs (margin 0.2), over 3 seed sets x 4 BLAS settings
         Claim("the RNN learns the two-sequence problem reliably at T = 5", lambda r: at_length(r, 5), 0.8),
+        # seen 1.0 (margin 0.2), over 3 seed sets x 4 BLAS settings
         Claim("and at T = 10", lambda r: at_length(r, 10), 0.8),
+        # seen 0.06 to 0.22 (margin 0.08), over 3 seed sets x 4 BLAS settings
         Claim("it fails in most runs at T = 100", lambda r: at_length(r, 100), 0.3, at_least=False),
+        # seen 0.75 to 0.84 (margin 0.25), over 3 seed sets x 4 BLAS settings
         Claim(
             "every length T >= 50 succeeds less often than every length T <= 10, by half the runs",
             lambda r: min(at_length(r, 5), at_length(r, 10)) - max(at_length(r, T) for T in (50, 75, 100)),
             0.5,
         ),
+        # seen 10^-11.7 to 10^-9.6 (margin 3.6 decades), over 3 seed sets x 4 BLAS settings
         Claim(
             "at initialization the gradient ratio shrinks geometrically: below 1e-6 at T = 100",
             lambda r: np.log10(r["lengths"]["ratio_at_init"][-1]),
             -6,
             at_least=False,
         ),
+        # seen 0 thrown with clipping, 18 to 28 without (margin 1.8 runs), over 3 seed sets x 4 BLAS settings
         Claim(
             "with clipping, at most a tenth as many runs are thrown away as without",
             lambda r: r["cliff"]["thrown"]["with"] - 0.1 * r["cliff"]["thrown"]["without"],
             0,
             at_least=False,
         ),
+        # seen 38 to 49 more (margin 18), over 3 seed sets x 4 BLAS settings
         Claim(
             "with clipping, more runs end with a loss below 1e-4 than without (at least 20 more of 400)",
             lambda r: r["cliff"]["solved"]["with"] - r["cliff"]["solved"]["without"],
@@ -79,34 +86,40 @@ CLAIMS = {
         ),
     ],
     "lstm": [
+        # seen 0.56 to 0.75 (margin 0.23), over 3 seed sets x 4 BLAS settings
         Claim(
             "the chrono LSTMs learn the two-sequence problem in a good part of the runs (at least a third)",
             lambda r: rate(r["two-sequence"]["test"]["LSTM, chrono"]),
             1 / 3,
         ),
+        # seen 0.94 to 1 (margin 0.19), over 3 seed sets x 4 BLAS settings
         Claim(
             "the chrono LSTMs learn the adding problem in most runs",
             lambda r: rate(r["adding"]["test"]["LSTM, chrono"]),
             0.75,
         ),
+        # seen 0 in all runs (margin 0.125), over 3 seed sets x 4 BLAS settings
         Claim(
             "the LSTMs with b_f = 0 or 1 succeed in almost no run (at most one in eight), on either task",
             lambda r: max(rate(t["test"][label]) for t in r.values() for label in t["test"] if "b_f" in label),
             1 / 8,
             at_least=False,
         ),
+        # seen at most 3 of 16 (margin 0.15), over 3 seed sets x 4 BLAS settings
         Claim(
             "the RNN succeeds in few runs on the two-sequence problem (at most a third)",
             lambda r: rate(r["two-sequence"]["test"]["RNN"]),
             1 / 3,
             at_least=False,
         ),
+        # seen 0 runs in all 24 (margin 1 run), over 3 seed sets x 4 BLAS settings
         Claim(
             "the RNN succeeds in almost no run on the adding problem (at most one)",
             lambda r: rate(r["adding"]["test"]["RNN"]) * len(r["adding"]["test"]["RNN"]),
             1,
             at_least=False,
         ),
+        # seen 0.44 to 0.69 (margin 0.19), over 3 seed sets x 4 BLAS settings
         Claim(
             "on each task the chrono LSTMs succeed more often than every other network,"
             " by at least a quarter of the runs",
@@ -116,12 +129,14 @@ CLAIMS = {
             ),
             0.25,
         ),
+        # seen 10^-0.7 to 10^-0.5 (margin 2.3 decades), over 3 seed sets x 4 BLAS settings
         Claim(
             "after training on the adding problem, a fraction above 1e-3 of the gradient on the cell-state path"
             " crosses the 100 steps (median over the chrono LSTMs; about 1e-14 at initialization with b_f = 1)",
             lambda r: np.log10(np.median(r["adding"]["on_path_after_training"])),
             -3,
         ),
+        # seen within 0.005 (margin 0.045), over 3 seed sets x 4 BLAS settings
         Claim(
             "on the adding problem the RNN and the b_f = 1 LSTM score about what predicting 0.5 gets",
             lambda r: max(
@@ -132,25 +147,31 @@ CLAIMS = {
         ),
     ],
     "gru": [
+        # seen 0.94 to 1 (margin 0.14), over 3 seed sets x 4 BLAS settings
         Claim("the GRU learns both tasks in most runs", lambda r: min(rate(t["test"]["GRU"]) for t in r.values()), 0.8),
+        # seen 0.94 to 1 (margin 0.14), over 3 seed sets x 4 BLAS settings
         Claim("the LSTM learns the adding problem in most runs", lambda r: rate(r["adding"]["test"]["LSTM"]), 0.8),
+        # seen 0 runs in all 12 (margin 1 run), over 3 seed sets x 4 BLAS settings
         Claim(
             "the RNN learns the adding problem in almost no run (at most one)",
             lambda r: rate(r["adding"]["test"]["RNN"]) * len(r["adding"]["test"]["RNN"]),
             1,
             at_least=False,
         ),
+        # seen within 0.009 (margin 0.041), over 3 seed sets x 4 BLAS settings
         Claim(
             "on the adding problem the RNN scores about what predicting 0.5 gets (within 5 points)",
             lambda r: abs(np.mean(r["adding"]["test"]["RNN"]) - CONSTANT_GUESS),
             0.05,
             at_least=False,
         ),
+        # seen +0.004 to +0.008 (margin 0.054), over 3 seed sets x 4 BLAS settings
         Claim(
             "the GRU's mean test score is at least the LSTM's minus 5 points, on both tasks",
             lambda r: min(np.mean(t["test"]["GRU"]) - np.mean(t["test"]["LSTM"]) for t in r.values()),
             -0.05,
         ),
+        # seen 0.145 to 0.38 (margin 0.145), over 3 seed sets x 4 BLAS settings
         Claim(
             "the gated cells beat the RNN on both tasks (mean test score)",
             lambda r: min(
