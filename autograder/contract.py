@@ -46,6 +46,11 @@ LSTM = {
     # The initial cell state is zero.
     "lstm_forward": Function(("x", "h0", "Wx", "Wh", "b"), ("h",), cache=True),
     "lstm_backward": Function(("dh", "cache"), ("dx", "dh0", "dWx", "dWh", "db")),
+    # on_path, off_path (T,) for a loss that reaches the states only through h[:, T-1], with dL/dh[:, T-1] = dh_last
+    # (N, H) and dc = dL/dc (N, T, H): on_path[t] = mean over n of ||f[:, t+1] * ... * f[:, T-1] * dc[:, T-1]||_2
+    # (one forget gate per step back; on_path[T-1] = mean ||dc[:, T-1]||), off_path[t] = mean over n of
+    # ||dc[:, t] - that on-path vector||_2 (off_path[T-1] = 0).
+    "lstm_gradient_paths": Function(("x", "h0", "Wx", "Wh", "b", "dh_last"), ("on_path", "off_path")),
 }
 
 GRU = {
