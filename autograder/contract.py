@@ -62,4 +62,25 @@ GRU = {
     "gru_backward": Function(("dh", "cache"), ("dx", "dh0", "dWx", "dWh", "dbx", "dbh")),
 }
 
-EXERCISES = {"rnn_bptt": RNN_BPTT, "vanishing": VANISHING, "lstm": LSTM, "gru": GRU}
+CHAR_LM = {
+    # x int (N, T) with entries in [0, V), W (V, D): out (N, T, D), out[n, t] = W[x[n, t]].
+    "embedding_forward": Function(("x", "W"), ("out",), cache=True),
+    # dW (V, D): the sum of dout (N, T, D) over every position holding each character (repeats accumulate).
+    "embedding_backward": Function(("dout", "cache"), ("dW",)),
+    # scores (N, T, V), y int (N, T), mask bool (N, T): loss = the sum over positions with mask True of
+    # -log softmax(scores[n, t])[y[n, t]], divided by mask.sum() (not by N, as cs231n's), in nats; dscores
+    # (N, T, V) its gradient, zero where mask is False. Stable for large scores. mask.sum() == 0 is undefined.
+    "temporal_softmax_loss": Function(("scores", "y", "mask"), ("loss", "dscores")),
+    # One chunk of truncated BPTT. chars int (N, T + 1): inputs chars[:, :-1], targets chars[:, 1:]. params:
+    # W_embed (V, D), Wy (V, H), by (V,), and "cell", the list of the cell's weights in the order
+    # cell_forward(x, h0, *cell) -> (h, cache) takes them; cell_backward(dh, cache) -> (dx, dh0, *dcell)
+    # (the contract's rnn_forward/rnn_backward, cell [Wx, Wh, b], or gru_forward/gru_backward, cell
+    # [Wx, Wh, bx, bh]). Embedding, the cell from h0, scores = h @ Wy.T + by at every step,
+    # temporal_softmax_loss with every position counted. grads: the structure of params; h_last = h[:, -1]
+    # (N, H), the state to carry. h0 is a constant: dh0 is dropped, nothing is kept between calls.
+    "lm_chunk_loss": Function(("chars", "h0", "params", "cell_forward", "cell_backward"), ("loss", "grads", "h_last")),
+    # probs (N, V) = softmax(scores / temperature) over the last axis, stable; temperature > 0.
+    "temperature_softmax": Function(("scores", "temperature"), ("probs",)),
+}
+
+EXERCISES = {"rnn_bptt": RNN_BPTT, "vanishing": VANISHING, "lstm": LSTM, "gru": GRU, "char_lm": CHAR_LM}
