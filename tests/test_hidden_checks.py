@@ -215,3 +215,25 @@ def test_gradients_not_rescaled_are_named():
     message = failures("vanishing", solution_with("vanishing", clip_grad_norm=unclipped))["clip_grad_norm"]
     assert "clipped is wrong" in message
     assert "the gradients were not rescaled although total_norm > max_norm." in message
+
+
+def test_gradient_paths_in_reverse_order_are_named():
+    def reversed_paths(right):
+        return lambda *args: tuple(v[::-1].copy() for v in right(*args))
+
+    message = failures("lstm", solution_with("lstm", lstm_gradient_paths=reversed_paths))["lstm_gradient_paths"]
+    assert "on_path is wrong" in message and lstm_diagnose.PATH_HINTS["reversed"] in message
+
+
+def test_gradient_paths_are_checked_entry_by_entry_over_many_orders_of_magnitude():
+    # Right, except that on-path norms below 1e-30 come back as 0: a norm-wise comparison cannot see it, the
+    # entry-by-entry one on the long sequence whose forget gates are small does.
+    def flushed(right):
+        def lstm_gradient_paths(*args):
+            on_path, off_path = right(*args)
+            return np.where(on_path < 1e-30, 0.0, on_path), off_path
+
+        return lstm_gradient_paths
+
+    message = failures("lstm", solution_with("lstm", lstm_gradient_paths=flushed))["lstm_gradient_paths"]
+    assert "forget-gate bias -4" in message and "on_path is wrong: on_path[" in message

@@ -1,6 +1,7 @@
 """Hints of the exercise "The LSTM, forward and backward": the gates stacked in another order, one of the two
 upstream gradients (through h or through c) mishandled, a gradient right in some gate blocks and wrong in
-others, a state not carried back through time."""
+others, a state not carried back through time; and for the two paths of the cell state's gradient, known wrong
+splits computed from the reference and compared with the student's norms."""
 
 from itertools import permutations
 
@@ -44,6 +45,40 @@ NOT_CARRIED_HINT = (
     "are both gradients carried back to the previous step (dh_prev added to dh[:, t], dc_prev passed as "
     "dc_next), and the parameter gradients of all steps summed?"
 )
+PATH_HINTS = {
+    "reversed": (
+        "the entries are in reverse order: on_path[t] and off_path[t] belong to the cell state c[:, t], so "
+        "off_path[T - 1] = 0 and on_path[T - 1] is the mean norm of dL/dc[:, T - 1]."
+    ),
+    "same step": (
+        "the part on the path steps back from c[:, t + 1] to c[:, t] through the forget gate of step t + 1, the one "
+        "that multiplies c[:, t] in c[:, t + 1] = f[:, t + 1] * c[:, t] + ...: on[:, t] = f[:, t + 1] * on[:, t + 1], "
+        "not f[:, t] * on[:, t + 1]."
+    ),
+    "other gate": (
+        "the part on the path goes back along the cell states only, one forget gate per step (dc_prev = dc * f), "
+        "not through the {gate}."
+    ),
+    "from dh_last": (
+        "the part on the path starts from the last cell state's gradient, dL/dc[:, T - 1] = dh_last * o * "
+        "(1 - tanh(c[:, T - 1])**2), not from dh_last, which is the gradient on h[:, T - 1]."
+    ),
+    "sum": "on_path[t] and off_path[t] are means over the batch of each example's norm, not their sum.",
+    "whole batch": "on_path[t] and off_path[t] are means over the batch of each example's norm, not the norm of the "
+    "whole (N, H) array.",
+    "mean square": "on_path[t] and off_path[t] are means of norms, not of squared norms.",
+    "whole dc": (
+        "off_path is the norm of what is left of dL/dc[:, t] once the part on the path is taken away, "
+        "dL/dc[:, t] - on[:, t], not of dL/dc[:, t] itself."
+    ),
+    "dh": (
+        "off_path is the rest of the cell state's gradient, dL/dc[:, t] - on[:, t], not the hidden state's gradient "
+        "dL/dh[:, t]."
+    ),
+    "norm difference": (
+        "off_path[t] is the mean norm of the difference dL/dc[:, t] - on[:, t], not the difference of the two norms."
+    ),
+}
 
 
 def order_hint(actual, reference, args, weights_at):
@@ -176,3 +211,64 @@ def held_gradient_hint(value, grad, args, douts, case):
         if gates.matches_held(loss, target, grad, case.p["rng"]):
             return message
     return NOT_CARRIED_HINT
+
+
+def carried(start, factors):
+    """The vectors (N, T, H) that start (N, H) becomes at each step when it is carried back from the last step,
+    multiplied by factors[:, t] (N, T - 1, H) on the way from step t + 1 to step t."""
+    vectors = [start]
+    for t in range(factors.shape[1] - 1, -1, -1):
+        vectors.append(factors[:, t] * vectors[-1])
+    return np.stack(vectors[::-1], axis=1)
+
+
+def reduced(v, how="mean"):
+    """(T,): the norms of each example's v[n, t] (v (N, T, H)) reduced over the batch: "mean" (the contract's),
+    "sum", "mean square" or "whole batch" (the norm of the (N, H) array of each step)."""
+    norms = np.sqrt(np.sum(v * v, axis=2))  # (N, T)
+    ways = {
+        "mean": lambda: norms.mean(axis=0),
+        "sum": lambda: norms.sum(axis=0),
+        "mean square": lambda: np.mean(norms**2, axis=0),
+        "whole batch": lambda: np.sqrt(np.sum(v * v, axis=(0, 2))),
+    }
+    return ways[how]()
+
+
+def paths_mistakes(args):
+    """Known wrong answers of lstm_gradient_paths, and the right one.
+
+    Inputs:
+    - args: x, h0, Wx, Wh, b, dh_last, the arguments given
+    Returns:
+    - list of (hint, on_path or None, off_path or None), None for an output the mistake says nothing about
+    - (on_path, off_path) of the reference
+    """
+    dh, dc = ref.state_gradients(*args)
+    gate = dict(zip(ref.GATES, ref.sequence_gates(*args[:5])))
+    on, off = ref.path_parts(dc, gate["f"])
+    right, full, last, f = (reduced(on), reduced(off)), reduced(dc), dc[:, -1], gate["f"]
+    found = [(PATH_HINTS["reversed"], right[0][::-1], right[1][::-1])]
+    found += [(PATH_HINTS["same step"], reduced(carried(s, f[:, :-1])), None) for s in (last, f[:, -1] * last)]
+    found += [
+        (PATH_HINTS["other gate"].format(gate=GATE_NAMES[g]), reduced(carried(last, gate[g][:, 1:])), None)
+        for g in "igo"
+    ]
+    found.append((PATH_HINTS["from dh_last"], reduced(carried(args[5], f[:, 1:])), None))
+    found += [(PATH_HINTS[how], reduced(on, how), reduced(off, how)) for how in ("sum", "whole batch", "mean square")]
+    found += [(PATH_HINTS["whole dc"], None, full), (PATH_HINTS["dh"], None, reduced(dh))]
+    found += [(PATH_HINTS["norm difference"], None, d) for d in (full - right[0], np.abs(full - right[0]))]
+    return found, right
+
+
+def paths_hint(on_path, off_path, args):
+    """The hint of the first known wrong answer of lstm_gradient_paths that the student's outputs equal, in the
+    outputs it says something about (it must differ from the right answer in one of them); "" when none does."""
+    mistakes, right = paths_mistakes(args)
+    for hint, *wrong in mistakes:
+        parts = [(a, w, r) for a, w, r in zip((on_path, off_path), wrong, right) if w is not None]
+        if all(rel_error(a, w) < MATCH_TOL for a, w, _ in parts) and any(
+            rel_error(w, r) > MATCH_TOL for _, w, r in parts
+        ):
+            return hint
+    return ""

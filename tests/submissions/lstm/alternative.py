@@ -3,7 +3,10 @@
 Each gate with its own slice of the weights and its own products (four einsums instead of one product),
 the sigmoid as 1 / (1 + exp(-a)) under np.errstate, dict caches, and a backward pass through time that
 never calls the step backward: it carries dh and dc itself and sums the parameter gradients once, after
-the loop. Each function is pasted into the answer cell of the same name.
+the loop. The two paths of the cell state's gradient go back through the step Jacobian of the pair
+(h_t, c_t), its four blocks written as one matrix per example (the book's eq-lstm-state-jacobian), and the
+part on the path is a cumulative product of the forget gates. Each function is pasted into the answer
+cell of the same name.
 """
 
 import numpy as np
@@ -83,3 +86,33 @@ def lstm_backward(dh, cache):
     dWh = np.einsum("ntg,ntk->gk", d_pre, previous_h)
     db = d_pre.sum(axis=(0, 1))
     return dx, carry_h, dWx, dWh, db
+
+
+def lstm_gradient_paths(x, h0, Wx, Wh, b, dh_last):
+    steps = lstm_forward(x, h0, Wx, Wh, b)[1]["steps"]
+    N, H = h0.shape
+    w = {gate: Wh[k * H : (k + 1) * H] for k, gate in enumerate("ifgo")}
+    grad_h, grad_c = dh_last, np.zeros((N, H))  # dL/dh_t and dL/dc_t with the pair (h_t, c_t) as the state
+    total_c = []  # dL/dc_t through h_t as well, from the last step back
+    for s in reversed(steps):
+        through_h = s["o"] * (1.0 - np.tanh(s["c_next"]) ** 2)  # d h_t / d c_t, a diagonal
+        total_c.append(grad_c + grad_h * through_h)
+        dc_dh = (
+            np.einsum("nh,hk->nhk", s["c_prev"] * s["f"] * (1.0 - s["f"]), w["f"])
+            + np.einsum("nh,hk->nhk", s["g"] * s["i"] * (1.0 - s["i"]), w["i"])
+            + np.einsum("nh,hk->nhk", s["i"] * (1.0 - s["g"] ** 2), w["g"])
+        )
+        dh_dh = np.einsum("nh,hk->nhk", np.tanh(s["c_next"]) * s["o"] * (1.0 - s["o"]), w["o"])
+        dh_dh = dh_dh + through_h[:, :, None] * dc_dh
+        grad_h, grad_c = (
+            np.einsum("nh,nhk->nk", grad_h, dh_dh) + np.einsum("nh,nhk->nk", grad_c, dc_dh),
+            (grad_h * through_h + grad_c) * s["f"],
+        )
+    total_c = np.stack(total_c[::-1], axis=1)  # (N, T, H)
+    forget = np.stack([s["f"] for s in steps], axis=1)
+    kept = np.flip(np.cumprod(np.flip(forget[:, 1:], axis=1), axis=1), axis=1)  # f_{t+1} ... f_T
+    on = np.concatenate([kept, np.ones((N, 1, H))], axis=1) * total_c[:, -1:]
+    return (
+        np.sqrt((on**2).sum(axis=2)).mean(axis=0),
+        np.sqrt(((total_c - on) ** 2).sum(axis=2)).mean(axis=0),
+    )

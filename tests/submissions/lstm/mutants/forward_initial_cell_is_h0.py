@@ -2,12 +2,17 @@
 
 import numpy as np
 
-FAILS = {"lstm_forward", "lstm_backward"}
+FAILS = {"lstm_forward", "lstm_backward", "lstm_gradient_paths"}
 SAYS = {  # function -> words its feedback must contain
     "lstm_backward": [
         "not checked, because lstm_forward returns wrong values on these inputs, and the gradients must be those of"
     ],
     "lstm_forward": ["h is wrong", "your cell state starts from h0", "the initial cell state c0 is zero"],
+    "lstm_gradient_paths": [
+        "on_path is wrong",
+        "your lstm_forward fails its own hidden tests",
+        "so if it runs your lstm_forward, fix lstm_forward first",
+    ],
 }
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-FAILS = {"lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward"}
+FAILS = {"lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward", "lstm_gradient_paths"}
 SAYS = {  # function -> words its feedback must contain
     "lstm_backward": [
         "not checked, because lstm_forward returns wrong values on these inputs, and the gradients must be those of"
@@ -11,6 +11,11 @@ SAYS = {  # function -> words its feedback must contain
         "h is wrong",
         "your code reads the blocks of Wx, Wh and b in the order i, f, o, g",
         "the contract's order is i, f, g, o (as torch.nn.LSTM)",
+    ],
+    "lstm_gradient_paths": [
+        "on_path is wrong",
+        "your lstm_step_forward fails its own hidden tests",
+        "so if it runs your lstm_step_forward, fix lstm_step_forward first",
     ],
     "lstm_step_backward": [
         "not checked, because lstm_step_forward returns wrong values on these inputs, and the gradients must be those"

@@ -2,12 +2,17 @@
 
 import numpy as np
 
-FAILS = {"lstm_step_backward", "lstm_backward"}
+FAILS = {"lstm_step_backward", "lstm_backward", "lstm_gradient_paths"}
 SAYS = {  # function -> words its feedback must contain
     "lstm_backward": [
         "dx is wrong",
         "dx is right for a single time step and wrong for longer sequences",
         "it is the gradient you would get if the cell state's gradient stopped at each step",
+    ],
+    "lstm_gradient_paths": [
+        "off_path is wrong",
+        "your lstm_step_backward fails its own hidden tests",
+        "so if it runs your lstm_step_backward, fix lstm_step_backward first",
     ],
     "lstm_step_backward": [
         "dx is wrong",

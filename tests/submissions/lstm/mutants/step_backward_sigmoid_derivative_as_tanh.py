@@ -2,12 +2,17 @@
 
 import numpy as np
 
-FAILS = {"lstm_step_backward", "lstm_backward"}
+FAILS = {"lstm_step_backward", "lstm_backward", "lstm_gradient_paths"}
 SAYS = {  # function -> words its feedback must contain
     "lstm_backward": [
         "dx is wrong",
         "dWx is wrong in the rows of the input gate i, output gate o and right in the rows of g",
         "The sigmoid gates are wrong and the tanh candidate is right",
+    ],
+    "lstm_gradient_paths": [
+        "off_path is wrong",
+        "your lstm_step_backward fails its own hidden tests",
+        "so if it runs your lstm_step_backward, fix lstm_step_backward first",
     ],
     "lstm_step_backward": [
         "dx is wrong",

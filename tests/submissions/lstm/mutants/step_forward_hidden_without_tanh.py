@@ -5,12 +5,17 @@ The backward functions are the solution's, but they are checked only once the fo
 
 import numpy as np
 
-FAILS = {"lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward"}
+FAILS = {"lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward", "lstm_gradient_paths"}
 SAYS = {  # function -> words its feedback must contain
     "lstm_backward": [
         "not checked, because lstm_forward returns wrong values on these inputs, and the gradients must be those of"
     ],
     "lstm_forward": ["h is wrong"],
+    "lstm_gradient_paths": [
+        "on_path is wrong",
+        "your lstm_step_forward fails its own hidden tests",
+        "so if it runs your lstm_step_forward, fix lstm_step_forward first",
+    ],
     "lstm_step_backward": [
         "not checked, because lstm_step_forward returns wrong values on these inputs, and the gradients must be those"
     ],

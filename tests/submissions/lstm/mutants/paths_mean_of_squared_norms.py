@@ -1,0 +1,23 @@
+"""Each step's entry is the mean of the squared norms, as if the squares were the norms."""
+
+import numpy as np
+
+FAILS = {"lstm_gradient_paths"}
+SAYS = {  # function -> words its feedback must contain
+    "lstm_gradient_paths": ["on_path is wrong", "on_path[t] and off_path[t] are means of norms, not of squared norms"],
+}
+
+
+def lstm_gradient_paths(x, h0, Wx, Wh, b, dh_last):
+    _, cache = lstm_forward(x, h0, Wx, Wh, b)
+    T = x.shape[1]
+    on_path, off_path = np.zeros(T), np.zeros(T)
+    dh, dc_next = dh_last, np.zeros_like(dh_last)
+    for t in range(T - 1, -1, -1):
+        o, tanh_c = cache[t][8], cache[t][9]
+        dc = dc_next + dh * o * (1 - tanh_c**2)
+        on = dc if t == T - 1 else cache[t + 1][6] * on
+        on_path[t] = np.mean(np.sum(on**2, axis=1))
+        off_path[t] = np.mean(np.sum((dc - on) ** 2, axis=1))
+        _, dh, dc_next, _, _, _ = lstm_step_backward(dh, dc_next, cache[t])
+    return on_path, off_path
