@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from lab import cliff, networks, tasks, training
+from lab import cliff, lm, networks, tasks, text, training
 from lab.optim import adam_moments, adam_step
 
 T_LONG = 100  # the length of the long-term dependencies of the chapters
@@ -181,9 +181,6 @@ def gru_chapter(seed=5):
     return dict(zip(TASK_ORDER, in_parallel(matched_cells, calls)))
 
 
-CHAPTERS = {"vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter}
-
-
 def step_seconds(cell, D, H, N, T, repeats, rng):
     """The best wall time of one training step (forward, backward, Adam) of one network, over `repeats`.
 
@@ -203,3 +200,84 @@ def step_seconds(cell, D, H, N, T, repeats, rng):
         adam_step(p, grads, moments, step)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+# The capstone's language models: characters per update N K fixed, so that every truncation length K
+# sees the same text in the same number of updates.
+CHAR_LM = {"H of the LSTM": 64, "seeds": 2, "streams N": 64, "chunk K": 50, "updates": 800, "learning rate": 0.02}
+CHAR_LM |= {"truncations K": [2, 10, 50], "truncation updates": 600, "gradient clip": 5.0}
+CHAR_LM |= {"context lengths": [1, 2, 4, 8, 16, 32, 64, 128], "context characters": 40_000}
+
+
+def language_models(widths, seeds, updates, K, N, lr, seed):
+    """Character language models of each cell trained on the training plays, read on the held-out ones.
+
+    Inputs:
+    - widths: cell -> H; seeds: models per cell; updates: Adam updates; K: chunk length (truncation)
+    - N: parallel streams; lr: Adam's learning rate; seed: the seed
+    Returns a dict:
+    - "curves": cell -> (updates, seeds), the training loss of each chunk in bits per character
+    - "held-out": cell -> (seeds,), bits per character on the held-out plays
+    - "seconds": the training time; "models": cell -> (cell, stack), the trained models
+    """
+    corpus = text.corpus()
+    train_ids = text.encode(corpus["train"], corpus["chars"])
+    V = len(corpus["chars"])
+    rng = np.random.default_rng(seed)
+    stacks = {
+        cell: (cell, lm.new_models(rng, cell, seeds, V, H, keep_bias=1.0 if cell == "LSTM" else 0.0))
+        for cell, H in widths.items()
+    }
+    start = time.perf_counter()
+    curves = lm.train(stacks, train_ids, updates, K, N, lr, CHAR_LM["gradient clip"])
+    seconds = time.perf_counter() - start
+    held_ids = text.encode(corpus["held-out"], corpus["chars"])
+    held = {cell: lm.bits_per_char(cell, p, held_ids) for cell, (_, p) in stacks.items()}
+    return {"curves": curves, "held-out": held, "seconds": seconds, "models": stacks}
+
+
+def lm_widths(V, H_lstm):
+    """cell -> the width whose language model (V characters in and out) has about the LSTM's parameters."""
+    target = networks.network_params("LSTM", V, H_lstm, V)
+    return {cell: networks.matched_width(cell, V, V, target) for cell in networks.PARTS}
+
+
+def char_lm_chapter(seed=13):
+    """The experiments of the capstone: {"cells": language_models of the three cells at matched parameter
+    counts, "truncation": K -> language_models of one LSTM trained with chunks of K steps}, CHAR_LM's settings.
+
+    The RNN and the LSTM train in one process, the GRU and the truncation runs in the other.
+    """
+    c = CHAR_LM
+    V = len(text.corpus()["chars"])
+    widths = lm_widths(V, c["H of the LSTM"])
+    characters = c["streams N"] * c["chunk K"]
+    calls = [
+        ({cell: widths[cell] for cell in ("RNN", "LSTM")}, c["seeds"], c["updates"], c["chunk K"], c["streams N"]),
+        ({"GRU": widths["GRU"]}, c["seeds"], c["updates"], c["chunk K"], c["streams N"]),
+    ]
+    calls += [({"LSTM": widths["LSTM"]}, 1, c["truncation updates"], K, characters // K) for K in c["truncations K"]]
+    results = in_parallel(language_models, [(*call, c["learning rate"], seed + i) for i, call in enumerate(calls)])
+    cells = results[0]
+    for part in results[1:2]:
+        for key in ("curves", "held-out", "models"):
+            cells[key] |= part[key]
+    truncation = dict(zip(c["truncations K"], results[2:]))
+    corpus = text.corpus()
+    train_ids, held_ids = (text.encode(corpus[part], corpus["chars"]) for part in ("train", "held-out"))
+    ngram = text.ngram_bits(text.ngram_models(train_ids, V), held_ids)
+    shortest, longest = min(c["truncations K"]), max(c["truncations K"])
+    context = {K: context_bits(*truncation[K]["models"]["LSTM"], held_ids) for K in (shortest, longest)}
+    return {"cells": cells, "truncation": truncation, "widths": widths, "ngram": ngram, "context": context}
+
+
+def context_bits(cell, p, held_ids):
+    """Bits per character of one model on the start of the held-out text when each prediction sees at
+    most R characters (the state reset every R), for R in CHAR_LM's context lengths, and with the state
+    carried ("carried"). Returns a dict R -> float."""
+    ids = held_ids[: CHAR_LM["context characters"]]
+    bits = {R: float(lm.bits_per_char(cell, p, ids, R, 100, carry=False)[0]) for R in CHAR_LM["context lengths"]}
+    return bits | {"carried": float(lm.bits_per_char(cell, p, ids, 200, 100)[0])}
+
+
+CHAPTERS = {"vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter, "char_lm": char_lm_chapter}

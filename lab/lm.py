@@ -95,9 +95,11 @@ def train(stacks, ids, updates, K, N, lr, clip=5.0, start=0):
 
 
 @one_blas_thread
-def bits_per_char(cell, p, ids, K=200, N=16):
-    """Bits per character of each model on the text `ids`, read as N streams with the state carried.
+def bits_per_char(cell, p, ids, K=200, N=16, carry=True):
+    """Bits per character of each model on the text `ids`, read as N streams in chunks of K characters.
 
+    carry: True carries the state from one chunk to the next; False starts every chunk from zeros, so
+    that a prediction sees at most the K characters before it.
     Returns an array (S,).
     """
     text = streams(ids, N)
@@ -108,7 +110,7 @@ def bits_per_char(cell, p, ids, K=200, N=16):
         steps = chunk.shape[1] - 1
         inputs = np.broadcast_to(chunk[None, :, :-1].transpose(0, 2, 1), (S, steps, N))
         targets = np.broadcast_to(chunk[None, :, 1:].transpose(0, 2, 1), (S, steps, N))
-        loss, _, state = loss_and_grads(cell, p, inputs, targets, state, backward=False)
+        loss, _, state = loss_and_grads(cell, p, inputs, targets, state if carry else None, backward=False)
         total += loss * steps * N
         count += steps * N
     return total / count / np.log(2)

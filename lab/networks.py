@@ -35,8 +35,8 @@ def network_params(cell, D, H, C):
 
 
 def matched_width(cell, D, C, target):
-    """The width H in 1..63 whose network has the parameter count closest to `target` (an int)."""
-    return min(range(1, 64), key=lambda H: abs(network_params(cell, D, H, C) - target))
+    """The width H in 1..511 whose network has the parameter count closest to `target` (an int)."""
+    return min(range(1, 512), key=lambda H: abs(network_params(cell, D, H, C) - target))
 
 
 def chrono_bias(rng, S, H, T_max):

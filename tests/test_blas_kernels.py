@@ -16,7 +16,7 @@ import nbclient
 import pytest
 from notebooks import ROOT
 
-CHAPTERS = ["vanishing", "lstm", "gru"]
+CHAPTERS = ["vanishing", "lstm", "gru", "char_lm"]
 
 
 def default_kernel():

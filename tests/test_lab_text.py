@@ -109,6 +109,21 @@ def test_evaluation_reads_the_streams_with_the_state_carried():
     assert rel_error(by_chunks, at_once) < 1e-13
 
 
+def test_evaluation_without_carrying_starts_every_chunk_from_zeros():
+    rng = np.random.default_rng(5)
+    p = models64(rng, "LSTM", S=1)
+    ids = rng.integers(0, 5, 2 * 21 + 1)
+    streams = lm.streams(ids, 2)  # (2, 21): chunks of 5 predictions at 0, 5, 10, 15 and 0 at 20
+    losses = []
+    for start in range(0, 20, 5):
+        chunk = streams[None, :, start : start + 6]
+        inputs, targets = chunk[:, :, :-1].transpose(0, 2, 1), chunk[:, :, 1:].transpose(0, 2, 1)
+        losses.append(lm.loss_and_grads("LSTM", p, inputs, targets, backward=False)[0])
+    reset = lm.bits_per_char("LSTM", p, ids, K=5, N=2, carry=False)
+    assert rel_error(reset, np.mean(losses) / np.log(2)) < 1e-13
+    assert abs(reset - lm.bits_per_char("LSTM", p, ids, K=5, N=2)) > 1e-6  # carrying the state changes it
+
+
 def test_sampling_at_a_low_temperature_takes_the_likeliest_character():
     rng = np.random.default_rng(4)
     p = lm.new_models(rng, "LSTM", 2, 6, 4)
