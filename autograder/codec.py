@@ -2,21 +2,40 @@
 
 Numbers, strings, None, lists, tuples, dicts with string keys and numeric numpy arrays (and numpy
 scalars) are encoded; anything else becomes {"__object__": type name}, so the grader can say what a
-student returned without ever running code from the student's process.
+student returned without ever running code from the student's process. Two markers stand for what
+stays in the grader's process: a Lent, a function of the grader that the student's code may call
+(grading.sandbox answers the calls), and a Handle, a value it keeps (the cache such a function returned).
 """
 
 import base64
 import json
+from typing import NamedTuple
 
 import numpy as np
 
 ARRAY_KINDS = "fiub"  # float, int, unsigned, bool: nothing that could carry code
 
 
+class Lent(NamedTuple):
+    """Stands, in a request, for the grader's function number `key`, lent to the student's code."""
+
+    key: int
+
+
+class Handle(NamedTuple):
+    """Stands, in the student's process, for the value number `key` that the grader keeps."""
+
+    key: int
+
+
 def encode(value):
     """A JSON-ready form of value."""
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
+    if isinstance(value, Lent):
+        return {"__lent__": value.key}
+    if isinstance(value, Handle):
+        return {"__handle__": value.key}
     if isinstance(value, np.generic) and value.dtype.kind in ARRAY_KINDS:
         value = np.asarray(value)
     if isinstance(value, np.ndarray) and value.dtype.kind in ARRAY_KINDS:
@@ -53,6 +72,10 @@ def decode(value):
             return Opaque(f"array of {dtype}")
         raw = base64.b64decode(value["__array__"])
         return np.frombuffer(raw, dtype=dtype).reshape(value["shape"]).copy()
+    if "__lent__" in value:
+        return Lent(value["__lent__"])
+    if "__handle__" in value:
+        return Handle(value["__handle__"])
     if "__tuple__" in value:
         return tuple(decode(v) for v in value["__tuple__"])
     if "__dict__" in value:

@@ -29,9 +29,13 @@ class Run(NamedTuple):
 
 
 def copy_of(value):
-    """A deep copy of an array or a dict of arrays, to compare with after a call."""
+    """A deep copy of an array or a dict or list of arrays, to compare with after a call (a function: itself)."""
     if isinstance(value, dict):
         return {k: copy_of(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_of(v) for v in value]
+    if callable(value):
+        return value
     return np.array(value, copy=True)
 
 
@@ -39,6 +43,10 @@ def same(a, b):
     """True when a still equals b, its copy from before a call (NaN equal to NaN)."""
     if isinstance(b, dict):
         return isinstance(a, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in b)
+    if isinstance(b, list):
+        return isinstance(a, list) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if callable(b):
+        return a is b
     try:
         return np.array_equal(np.asarray(a), b, equal_nan=np.asarray(b).dtype.kind == "f")
     except (TypeError, ValueError):

@@ -4,18 +4,21 @@ It runs the notebook's code cells one by one (an error in one cell does not stop
 answers the grader's calls: "call function f on these arrays (and its backward on these upstream
 gradients)". Requests and replies travel on two pipes whose file descriptors are given on the
 command line, one JSON line each (see autograder.codec). Nothing it says is trusted: the grader
-judges the returned values itself.
+judges the returned values itself. A function the grader lends as an argument (a codec.Lent, such as
+the cell given to lm_chunk_loss) becomes a stand-in here: calling it sends the arguments to the grader,
+which calls its own function and answers with the result, or the error it raised, on the same pipes.
 
     python -m autograder.worker program.json REQUESTS_FD REPLIES_FD
 """
 
+import builtins
 import contextlib
 import json
 import os
 import sys
 import traceback
 
-from autograder.codec import dumps, loads
+from autograder.codec import Lent, dumps, loads
 from autograder.failure import GradingError
 from autograder.student import InKernel
 
@@ -45,10 +48,36 @@ def run_cells(cells, namespace, replies):
         replies.write(dumps({"event": "done", "id": cell["id"], "error": error}))
 
 
-def answer(student, request):
-    """The reply to one request: the Run's values, or the fields of the GradingError the call ended with."""
+def raised_by_the_grader(error):
+    """The exception a lent function's error reply {"type", "message"} stands for: a builtin exception of that
+    name (ValueError, as the function raised it in the grader), else a RuntimeError."""
+    kind = getattr(builtins, str(error.get("type")), None)
+    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+        kind = RuntimeError
+    return kind(error.get("message", ""))
+
+
+def stand_in(lent, requests, replies):
+    """The function that stands for the grader's lent function here: each call is a request to the grader."""
+
+    def call(*args):
+        replies.write(dumps({"event": "call", "lent": lent.key, "args": list(args)}))
+        reply = loads(requests.readline())
+        if "error" in reply:
+            raise raised_by_the_grader(reply["error"])
+        return reply["result"]
+
+    return call
+
+
+def answer(student, request, requests=None, replies=None):
+    """The reply to one request: the Run's values, or the fields of the GradingError the call ended with.
+
+    requests, replies: the pipes, over which the stand-ins of lent functions call the grader.
+    """
     try:
-        run = student.run(request["name"], request["args"], request.get("backward"), request.get("douts", ()))
+        args = [stand_in(a, requests, replies) if isinstance(a, Lent) else a for a in request["args"]]
+        run = student.run(request["name"], args, request.get("backward"), request.get("douts", ()))
         return {"outputs": run.outputs, "grads": run.grads, "modified": run.modified, "aliased": run.aliased}
     except GradingError as failure:
         return {"failure": failure.fields()}
@@ -71,8 +100,8 @@ def main():
         run_cells(program["cells"], namespace, replies)
         replies.write(dumps({"event": "ready"}))
         student = InKernel(namespace, program["exercise"])
-        for line in requests:
-            replies.write(dumps(answer(student, loads(line))))
+        for line in iter(requests.readline, ""):
+            replies.write(dumps(answer(student, loads(line), requests, replies)))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """rnnkit: what the notebooks of "Recurrent networks from scratch" import, and a check before you submit.
 
 - gradcheck: the course's numerical gradient checker (check_layer, check_loss, report, rel_error, ...)
+- text: the text of the language model of the last exercise, Shakespeare's sonnets (rnnkit.text.load_sonnets)
 - python -m rnnkit check NOTEBOOK.ipynb: run a notebook's visible tests (rnnkit.check)
 
 Its version is the course's: the notebooks of one edition of the course name the wheel of that edition.

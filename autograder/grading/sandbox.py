@@ -11,6 +11,11 @@ grader's own process, but the student's code could read any file this user can r
 
 Limits on every student process: CPU time, address space (memory), size of any file written, number
 of open files; wall time per cell and per call. What the student's code prints is dropped.
+
+A function that a check passes as an argument (the cell a language model runs) is lent, never sent: the
+student's process gets a stand-in (codec.Lent, worker.stand_in) whose calls come back here, where the
+function runs on the decoded arrays, within the call's wall time and limits on size and number; what it
+returns that is not an array (a cache) stays here too, and the student's process holds a codec.Handle.
 """
 
 import json
@@ -24,7 +29,9 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.codec import dumps, loads
+import numpy as np
+
+from autograder.codec import Handle, Lent, dumps, loads
 from autograder.contract import EXERCISES
 from autograder.failure import GradingError
 from autograder.student import Run
@@ -41,6 +48,9 @@ FILE_BYTES = 16 * 1024**2
 TMP_BYTES = 64 * 1024**2
 CPU_SECONDS = 300
 REPLY_BYTES = 64 * 1024**2
+LENT_CALLS = 1000  # calls of lent functions per call of the student's function
+LENT_ENTRIES = 100_000  # array entries in the arguments of one call of a lent function
+KEPT = 1000  # values kept for the student's process (caches of lent functions), the oldest dropped first
 BWRAP = shutil.which("bwrap")
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "nsswitch.conf")
 
@@ -159,6 +169,8 @@ class Sandboxed:
         self.output = ""  # why the process could not start, when it could not
         self.process = None
         self.buffer = b""
+        self.kept = {}  # key -> a value a lent function returned, that the student's process holds a Handle of
+        self.kept_count = 0
 
     def _spawn(self):
         program = {"exercise": self.exercise, "cells": [c for c in self.cells if c["id"] not in self.skipped]}
@@ -265,16 +277,67 @@ class Sandboxed:
         """
         if self.process is None and not self.start():
             raise GradingError(f"{name}: {self.output}", "crashed")
+        lent = [a for a in args if callable(a)]
+        sent = [Lent(lent.index(a)) if callable(a) else a for a in args]
         try:
-            self.requests.write(dumps({"name": name, "args": list(args), "backward": backward, "douts": list(douts)}))
-            reply = self._read(time.monotonic() + self.timeout)
+            self.requests.write(dumps({"name": name, "args": sent, "backward": backward, "douts": list(douts)}))
+            reply = self._reply(lent, time.monotonic() + self.timeout)
         except OSError:  # the process closed its end: it died
             reply = "crashed"
         if isinstance(reply, str):
-            why = f"ran longer than {self.timeout:g} s" if reply == "timeout" else self._why()
+            limits = {
+                "timeout": f"ran longer than {self.timeout:g} s",
+                "calls": f"called the functions lent to it {LENT_CALLS} times",
+            }
+            why = limits[reply] if reply in limits else self._why()
             self.kill()
             called = f"{name} then {backward}" if backward else name
-            raise GradingError(f"{called}: the student's process {why}.", reply)
+            raise GradingError(
+                f"{called}: the student's process {why}.", "crashed" if reply == "crashed" else "timeout"
+            )
         if "failure" in reply:
             raise GradingError.from_fields(reply["failure"])
         return Run(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]))
+
+    def _reply(self, lent, deadline):
+        """The reply to a request, answering the calls of lent functions that come before it; or "timeout",
+        "crashed", or "calls" (more than LENT_CALLS calls of lent functions)."""
+        for _ in range(LENT_CALLS):
+            reply = self._read(deadline)
+            if not (isinstance(reply, dict) and reply.get("event") == "call"):
+                return reply
+            self.requests.write(dumps(self._lent_call(lent, reply.get("lent"), reply.get("args"))))
+        return "calls"
+
+    def _lent_call(self, lent, key, args):
+        """The answer to a call of the lent function number key: {"result": ...} or {"error": {type, message}}."""
+
+        def error(kind, message):
+            return {"error": {"type": kind, "message": message}}
+
+        if not (isinstance(key, int) and 0 <= key < len(lent) and isinstance(args, list)):
+            return error("TypeError", "not a call of a function given to you")
+        if not all(isinstance(a, (np.ndarray, Handle, bool, int, float)) for a in args):
+            return error(
+                "TypeError", "the arguments must be numpy arrays (and the cache the forward function returned)"
+            )
+        if sum(np.size(a) for a in args if isinstance(a, np.ndarray)) > LENT_ENTRIES:
+            return error("ValueError", f"arrays of more than {LENT_ENTRIES} entries in all")
+        unknown = [a for a in args if isinstance(a, Handle) and not (isinstance(a.key, int) and a.key in self.kept)]
+        if unknown:
+            return error("ValueError", "unknown cache: pass the cache that the forward function returned")
+        try:
+            result = lent[key](*[self.kept[a.key] if isinstance(a, Handle) else a for a in args])
+        except Exception as caught:
+            return error(type(caught).__name__, str(caught))
+        return {"result": tuple(self._keep(v) for v in result) if isinstance(result, tuple) else self._keep(result)}
+
+    def _keep(self, value):
+        """value itself when it can cross to the student's process (an array, a number), else a Handle of it."""
+        if isinstance(value, (np.ndarray, np.generic, bool, int, float, str)) or value is None:
+            return value
+        self.kept_count += 1
+        self.kept[self.kept_count] = value
+        while len(self.kept) > KEPT:
+            del self.kept[next(iter(self.kept))]
+        return Handle(self.kept_count)
