@@ -49,9 +49,28 @@ def functions_of(path):
     return {node.name: ast.get_source_segment(source, node) for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
+def pasted_cells(assignment):
+    """answer cell -> the functions it defines, for each answer cell that is not one function of its own name:
+    a cell where students paste functions of an earlier exercise, which this assignment does not grade (char_lm's
+    your_rnn)."""
+    found = {}
+    for name, source in solution_code(assignment).items():
+        defined = [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+        if defined != [name]:
+            found[name] = defined
+    return found
+
+
 def alternative(assignment):
-    """function name -> code of the correct submission in another style (tests/submissions/<assignment>/)."""
-    return functions_of(ROOT / "tests" / "submissions" / assignment / "alternative.py")
+    """function name -> code of the correct submission in another style (tests/submissions/<assignment>/).
+
+    The functions of a pasted cell go into that cell, joined (its key is the cell's name).
+    """
+    code = functions_of(ROOT / "tests" / "submissions" / assignment / "alternative.py")
+    for cell, names in pasted_cells(assignment).items():
+        if all(name in code for name in names):
+            code[cell] = "\n\n\n".join(code.pop(name) for name in names)
+    return code
 
 
 class Mutant(NamedTuple):

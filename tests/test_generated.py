@@ -3,7 +3,18 @@
 import subprocess
 import sys
 
-from notebooks import ROOT, answer_cells, assignments, graded_cells, secret_lines, solution_notebook, student_notebook
+from notebooks import (
+    ROOT,
+    answer_cells,
+    assignments,
+    graded_cells,
+    pasted_cells,
+    secret_lines,
+    solution_notebook,
+    student_notebook,
+)
+
+from autograder.contract import EXERCISES
 
 ASSIGNMENTS = assignments()
 
@@ -41,11 +52,16 @@ def test_student_notebooks_carry_no_outputs():
 
 
 def test_every_answer_cell_has_a_graded_hidden_test():
+    # Except a cell where students paste functions of an earlier exercise (graded there, not here).
     for assignment in ASSIGNMENTS:
         nb = solution_notebook(assignment)
-        answers = set(answer_cells(nb))
+        pasted = pasted_cells(assignment)
+        answers = set(answer_cells(nb)) - set(pasted)
         tested = {grade_id.removeprefix("test_") for grade_id in graded_cells(nb)}
         assert answers == tested
+        earlier = {name for exercise, functions in EXERCISES.items() if exercise != assignment for name in functions}
+        for cell, names in pasted.items():
+            assert names and set(names) <= earlier, (assignment, cell, names)
         for grade_id, cell in graded_cells(nb).items():
             name = grade_id.removeprefix("test_")
             assert f'check("{name}", globals())' in cell.source

@@ -64,10 +64,11 @@ def check_embedding_backward(student):
             raise error.with_hint(first_match(dW, diagnose.embedding_mistakes(x, dout, W.shape[0]))) from None
 
 
-# (V, mask) of each case of temporal_softmax_loss: N and T are the mask's shape.
+# (V, mask) of each case of temporal_softmax_loss: N and T are the mask's shape. A first case with N, N * T and
+# mask.sum() all different, so that the hints tell a loss divided by N from one divided by N * T.
 MASKS = (
-    (5, [[1], [0], [1]]),
     (6, [[0, 1, 1, 0], [0, 0, 1, 0]]),  # left out at both ends; the second row but for one entry
+    (5, [[1], [0], [1]]),
     (7, [[1, 0, 1], [1, 1, 1], [0, 1, 1], [1, 1, 0]]),  # left out in the middle and at the ends
     (3, [[1] * 6] * 5),  # every position counts: N * T = mask.sum()
 )
