@@ -292,3 +292,60 @@ def test_without_arguments_it_grades_the_demo_class(tmp_path):
     assert totals["ada"] == 25 and totals["ivy"] == 0 and totals["jon"] == 0
     assert 0 < totals["ben"] < 25
     assert (tmp_path / "grading-demo/results/report.html").is_file()
+
+
+# char_lm's lm_chunk_loss receives the grader's cell as two functions: in the sandbox, stand-ins whose calls
+# the grader answers. Misusing them fails that function with a reason, and only it.
+LENT_MISUSE = {
+    # student: (the replaced function, its body, the status and words of its test's row)
+    "forged-cache": (
+        "lm_chunk_loss",
+        "from autograder.codec import Handle\n\n    return cell_backward(np.zeros((1, 1, 1)), Handle(10**6))",
+        ("error", "lm_chunk_loss raised ValueError: unknown cache"),
+    ),
+    "huge-input": (
+        "lm_chunk_loss",
+        "return cell_forward(np.zeros((1, 200_000, 1)), h0, *params['cell'])",
+        ("error", "lm_chunk_loss raised ValueError: arrays of more than 100000 entries"),
+    ),
+    "not-arrays": (
+        "lm_chunk_loss",
+        "return cell_forward([[[1.0]]], h0, *params['cell'])",
+        ("error", "lm_chunk_loss raised TypeError: the arguments must be numpy arrays"),
+    ),
+    "endless-calls": (
+        "lm_chunk_loss",
+        "while True:\n        cell_forward(np.zeros((1, 1, 1)), h0[:1], *params['cell'])",
+        ("timeout", "the student's process called the functions lent to it 1000 times"),
+    ),
+    "keeps-the-cell": (
+        "temperature_softmax",
+        "return kept_cell(np.zeros((1, 1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros(1))",
+        ("error", "temperature_softmax raised TypeError: not a call of a function given to you"),
+    ),
+}
+KEEPS_THE_CELL = """
+_right_lm_chunk_loss = lm_chunk_loss
+
+
+def lm_chunk_loss(chars, h0, params, cell_forward, cell_backward):
+    globals()["kept_cell"] = cell_forward
+    return _right_lm_chunk_loss(chars, h0, params, cell_forward, cell_backward)
+"""
+
+
+def test_misused_lent_cells_fail_only_their_function_with_a_reason(tmp_path):
+    solution = solution_code("char_lm")
+    for student, (function, body, _) in LENT_MISUSE.items():
+        signature = solution[function].split("\n")[0]
+        nb = submission("char_lm", {**solution, function: f"{signature}\n    {body}\n"})
+        if student == "keeps-the-cell":
+            nb.cells.append(nbformat.v4.new_code_cell(KEEPS_THE_CELL))
+        folder = tmp_path / "submitted" / student / "char_lm"
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / "char_lm.ipynb")
+    rows = grade(tmp_path / "submitted", tmp_path / "results", workers=2, timeout=5, quiet=True)
+    for student, (function, _, (status, words)) in LENT_MISUSE.items():
+        (row,) = of(rows, student, function)
+        assert row["status"] == status and words in row["message"], row
+        assert all(r["status"] == "ok" for r in of(rows, student) if r["test"] != function), student

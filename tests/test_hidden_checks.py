@@ -10,12 +10,16 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from notebooks import alternative, assignments, mutants, solution_code
 
+from autograder.diagnose import char_lm as char_lm_diagnose
 from autograder.diagnose import lstm as lstm_diagnose
 from autograder.diagnose import rnn_bptt as rnn_diagnose
 from autograder.diagnose import vanishing as vanishing_diagnose
 from autograder.diagnose.patterns import through_time
 from autograder.failure import GradingError
+from autograder.gradcheck import check_layer
+from autograder.hidden import cells
 from autograder.judge import expect_array
+from autograder.reference import char_lm as char_lm_ref
 from autograder.student import InKernel
 
 ASSIGNMENTS = assignments()
@@ -237,3 +241,29 @@ def test_gradient_paths_are_checked_entry_by_entry_over_many_orders_of_magnitude
 
     message = failures("lstm", solution_with("lstm", lstm_gradient_paths=flushed))["lstm_gradient_paths"]
     assert "forget-gate bias -4" in message and "on_path is wrong: on_path[" in message
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_the_cells_lent_to_lm_chunk_loss_are_the_contracts(cell):
+    # The grader's cells (hidden.cells) that a student's lm_chunk_loss runs: the reference's forward pass, and
+    # every gradient of their backward pass against central differences in float64.
+    forward, backward = cells.LENT[cell]
+    rng = np.random.default_rng(7)
+    N, T, D, H = 3, 4, 5, 2
+    rows = 3 * H if cell == "gru" else H
+    inputs = {"x": rng.standard_normal((N, T, D)), "h0": rng.standard_normal((N, H))}
+    inputs |= {"Wx": rng.standard_normal((rows, D)), "Wh": rng.standard_normal((rows, H))}
+    inputs |= {name: rng.standard_normal(rows) for name in (("bx", "bh") if cell == "gru" else ("b",))}
+    h, _ = forward(*inputs.values())
+    assert np.array_equal(h, char_lm_ref.CELLS[cell](*inputs.values()))
+    errors = check_layer(forward, backward, inputs)
+    assert max(errors.values()) < 1e-8, errors
+    with pytest.raises(ValueError, match=r"dh must have the shape of the states h, \(3, 4, 2\); got \(3, 2\)"):
+        backward(np.zeros((N, H)), forward(*inputs.values())[1])
+
+
+def test_a_language_model_that_keeps_the_previous_cache_is_named_in_the_second_chunk():
+    mutant = MUTANTS["char_lm"]["chunk_gradient_crosses_the_boundary"]
+    error = errors("char_lm", namespace({**solution_code("char_lm"), **mutant.code}))["lm_chunk_loss"]
+    assert (error.kind, error.value) == ("wrong", "grads['W_embed']")
+    assert "chunk 2 of 2" in error.message and error.hints == (char_lm_diagnose.LEAK_HINT,)

