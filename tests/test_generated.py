@@ -1,5 +1,6 @@
 """The student notebooks are generated from the solutions, and hold none of their secrets."""
 
+import re
 import subprocess
 import sys
 
@@ -77,3 +78,22 @@ def test_every_solution_notebook_runs_clean_with_its_visible_and_hidden_tests():
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
         streams = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("name") == "stderr"]
         assert not errors and not streams, (assignment, errors[:1], streams[:1])
+
+
+def test_the_language_model_trains_on_the_sonnets_and_writes_at_three_temperatures():
+    # The ungraded end of char_lm, switched on, with the solution's functions and rnnkit's text.
+    from nbclient import NotebookClient
+
+    nb = solution_notebook("char_lm")
+    switch = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("TRAIN = False"))
+    switch.source = switch.source.replace("TRAIN = False", "TRAIN = True", 1)
+    folder = ROOT / "solutions" / "char_lm"
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
+    printed = "".join(o.get("text", "") for o in outputs)
+    bits = [float(b) for b in re.findall(r"epoch +\d+: ([\d.]+) bits per character held out", printed)]
+    unigram = float(re.search(r"characters only: ([\d.]+) bits", printed).group(1))
+    assert len(bits) == 12 and bits[-1] < 3.0 < unigram, printed
+    for temperature in (0.5, 1.0, 1.5):
+        assert f"--- temperature {temperature} ---\nFrom fairest creatures " in printed
