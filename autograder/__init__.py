@@ -12,7 +12,8 @@ What runs in the grader only:
 - gradcheck: the student package's gradient checker (rnnkit.gradcheck), re-exported for the judge and hints
 - judge: verdicts on what a student's function returned (expect_*), numerical gradients cached
 - reference: the contract's forward computations, the grader's trusted reference
-- hidden: the hidden checks, common.py their shared skeleton and one short module per assignment
+- hidden: the hidden checks, common.py their shared skeleton and one short module per assignment; cells.py
+  the RNN and GRU cells lent to a student's lm_chunk_loss (in the sandbox, stand-ins whose calls the grader answers)
 - diagnose: the hints, which known mistake explains a wrong output, one module per assignment
 - grading: the hardened grader (python -m autograder grade)
 - generate: exercises/ from solutions/ (python -m autograder generate)
