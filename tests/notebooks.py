@@ -24,22 +24,26 @@ from autograder.grading.notebooks import (  # noqa: F401 (re-exported for the te
 )
 
 BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1\n?", re.S)
-MIN_LEAK_LENGTH = 12  # shorter lines (like "return h, cache") may appear anywhere legitimately
+MIN_LEAK_LENGTH = 12  # shorter lines (like "return dW") may appear anywhere legitimately
 submission = filled  # the student notebook with answer cells filled in: submission(assignment, code)
 
 
 def secret_lines(assignment):
     """Lines of solution code and hidden tests that must never reach students, stripped.
 
-    A line that the student notebook's instructions quote (a formula of the contract, such as
-    `scores = h @ Wy.T + by`) is public and left out.
+        A line that the student notebook's instructions quote (a formula of the contract, such as
+    `scores = h @ Wy.T + by`) is public and left out, and so is a line that another exercise's student
+    notebook gives out (such as `return h, cache` of a released skeleton: char_lm's pasted RNN of
+    exercise 1 is a solution block there and part of the template of other exercises).
     """
     lines = set()
     for cell in solution_notebook(assignment).cells:
         for _, block in BLOCK.findall(cell.source):
             lines |= {line.strip() for line in block.splitlines() if len(line.strip()) >= MIN_LEAK_LENGTH}
-    instructions = "\n".join(c.source for c in student_notebook(assignment).cells if c.cell_type == "markdown")
-    return {line for line in lines if line not in instructions}
+    public = [c.source for c in student_notebook(assignment).cells if c.cell_type == "markdown"]
+    public += [c.source for other in assignments() if other != assignment for c in student_notebook(other).cells]
+    public_lines = {line.strip() for source in public for line in source.splitlines()}
+    return {line for line in lines if line not in "\n".join(public) and line not in public_lines}
 
 
 def functions_of(path):
