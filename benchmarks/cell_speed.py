@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from autograder.grading.notebooks import solution_code
+from autograder.grading.notebooks import solution_namespace
 from autograder.hidden import gru as gru_hidden
 
 REPEATS = 5
@@ -26,14 +26,6 @@ CELLS = {  # notebook, forward, backward, number of parts, number of bias vector
     "LSTM": ("lstm", "lstm_forward", "lstm_backward", 4, 1),
     "GRU": ("gru", "gru_forward", "gru_backward", 3, 2),
 }
-
-
-def solution_namespace(assignment):
-    """The functions of an exercise's solution notebook."""
-    ns = {"np": np}
-    for source in solution_code(assignment).values():
-        exec(source, ns)
-    return ns
 
 
 def pass_seconds(ns, forward, backward, args, dh):

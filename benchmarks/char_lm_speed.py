@@ -23,21 +23,12 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from autograder.grading.notebooks import solution_code
+from autograder.grading.notebooks import solution_namespace
 from lab import experiments, lm, networks, text
 from lab.experiments import CHAR_LM
 
 UPDATES, REPEATS = 20, 3
 CELLS = {"RNN": ("rnn_bptt", "rnn_forward", "rnn_backward"), "GRU": ("gru", "gru_forward", "gru_backward")}
-
-
-def namespace(*assignments):
-    """The functions of the solution notebooks of `assignments`, run in one namespace in that order."""
-    ns = {"np": np}
-    for assignment in assignments:
-        for source in solution_code(assignment).values():
-            exec(source, ns)
-    return ns
 
 
 def contract_params(rng, cell, V, H):
@@ -101,7 +92,7 @@ def main():
     print(f"{UPDATES} updates of N = {CHAR_LM['streams N']} streams x K = {CHAR_LM['chunk K']} steps, V = {V}")
     print(f"{'cell':5s} {'H':>4s} {'library (char/s)':>17s} {'loop (char/s)':>14s} {'library / loop':>15s}")
     for cell, (assignment, _, _) in CELLS.items():
-        ns = namespace(assignment, "char_lm")
+        ns = solution_namespace(assignment, "char_lm")
         H = widths[cell]
         with threadpool_limits(1):
             loop = min(loop_seconds(ns, cell, streams, V, H) for _ in range(REPEATS))

@@ -13,10 +13,9 @@ import io
 import time
 
 import nbformat
-import numpy as np
 from nbclient import NotebookClient
 
-from autograder.grading.notebooks import SOLUTIONS, graded_cells, solution_code, solution_notebook
+from autograder.grading.notebooks import SOLUTIONS, graded_cells, solution_namespace, solution_notebook
 from autograder.hidden import rnn_bptt
 
 FOLDER = SOLUTIONS / "rnn_bptt"
@@ -52,9 +51,7 @@ def main():
     print(f"solution notebook with hidden tests     {with_hidden:7.3f} s")
     print(f"hidden tests, beyond kernel start       {hidden:7.3f} s   = {hidden / kernel:.2f} x kernel start")
 
-    ns = {"np": np}
-    for source in solution_code("rnn_bptt").values():
-        exec(source, ns)
+    ns = solution_namespace("rnn_bptt")
     print("\nin process, per function (best of 3):")
     total = 0.0
     for name in rnn_bptt.CHECKS:

@@ -19,6 +19,7 @@ from autograder.grading.notebooks import (  # noqa: F401 (re-exported for the te
     graded_cells,
     read,
     solution_code,
+    solution_namespace,
     solution_notebook,
     student_notebook,
 )

@@ -6,7 +6,7 @@ and then against the solution's batched functions on the same numbers.
 
 import numpy as np
 import pytest
-from notebooks import solution_code
+from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
 
@@ -102,9 +102,7 @@ def test_the_stacked_form_equals_the_two_matrix_form(example):
 
 
 def test_the_batched_solution_computes_the_per_example_gradients(example):
-    ns = {"np": np}
-    for source in solution_code("rnn_bptt").values():
-        exec(source, ns)
+    ns = solution_namespace("rnn_bptt")
     params = {
         "Wx": example["w"],
         "Wh": example["w_prime"],

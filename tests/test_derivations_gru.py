@@ -8,7 +8,7 @@ asserted with every other exercise's, from each mutant's SAYS (tests/test_hidden
 
 import numpy as np
 import pytest
-from notebooks import solution_code
+from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
 from autograder.reference import gru as ref
@@ -147,9 +147,7 @@ def test_the_reference_computes_each_form_of_the_chapter(example):
 
 
 def test_the_solution_matches_the_per_example_derivation(example):
-    ns = {"np": np}
-    for source in solution_code("gru").values():
-        exec(source, ns)
+    ns = solution_namespace("gru")
     os, values, _ = forward(example)
     grads = backward(example, os, values)
     x, h0 = example["xs"][None], example["o0"][None]

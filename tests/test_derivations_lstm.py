@@ -7,7 +7,7 @@ the same numbers; and, where torch is installed, the solution against torch.nn.L
 
 import numpy as np
 import pytest
-from notebooks import solution_code
+from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
 from autograder.reference import lstm as reference
@@ -165,9 +165,7 @@ def test_the_time_scale_of_a_forget_bias_and_the_chrono_initialization():
 
 
 def test_the_batched_solution_and_the_reference_compute_the_per_example_lstm(example):
-    ns = {"np": np}
-    for source in solution_code("lstm").values():
-        exec(source, ns)
+    ns = solution_namespace("lstm")
     x = example["xs"][None]
     h0 = example["h0"][None]
     hs, cs, gates, _ = forward(example)
@@ -191,9 +189,7 @@ def test_the_solution_matches_torch_nn_lstm():
     Skipped where torch is not installed (it is not a requirement of the course).
     """
     torch = pytest.importorskip("torch")
-    ns = {"np": np}
-    for source in solution_code("lstm").values():
-        exec(source, ns)
+    ns = solution_namespace("lstm")
     rng = np.random.default_rng(1)
     N, T_, D_, H_ = 3, 5, 4, 6
     x = rng.standard_normal((N, T_, D_))

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -81,6 +82,16 @@ def without_markers(source):
 def solution_code(assignment):
     """function name -> the solution's definition of it, without nbgrader's markers."""
     return {name: without_markers(c.source) for name, c in answer_cells(solution_notebook(assignment)).items()}
+
+
+def solution_namespace(*assignments):
+    """The globals of the solution notebooks' answer cells of `assignments`, run in that order in one dict
+    (numpy as np): the solution's functions by name, for the benchmarks and tests that call them."""
+    namespace = {"np": np}
+    for assignment in assignments:
+        for source in solution_code(assignment).values():
+            exec(source, namespace)
+    return namespace
 
 
 def filled(assignment, code, extra=None):
