@@ -9,7 +9,7 @@ with truncated BPTT (N streams, chunks of K steps, the state carried, Adam, clip
 - the loop: the exercise's solution, lm_chunk_loss of solutions/char_lm with rnn_forward/rnn_backward
   of solutions/rnn_bptt (or gru_forward/gru_backward of solutions/gru) as the cell, float64 as the
   contract says, the embedding D = V wide so that the cell's products have the library's sizes, and
-  Adam written out in numpy, also on one BLAS thread.
+  the library's Adam and clipping (lab.optim) on the solution's gradients, also on one BLAS thread.
 
 Each side is timed over the same updates, after one warm-up update; the best of REPEATS rounds is kept,
 since other programs may share the machine. The script prints characters per second and the ratio
@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from autograder.grading.notebooks import solution_namespace
 from lab import experiments, lm, networks, text
 from lab.experiments import CHAR_LM
+from lab.optim import adam_moments, adam_step, clip_by_global_norm
 
 UPDATES, REPEATS = 20, 3
 CELLS = {"RNN": ("rnn_bptt", "rnn_forward", "rnn_backward"), "GRU": ("gru", "gru_forward", "gru_backward")}
@@ -44,9 +45,11 @@ def contract_params(rng, cell, V, H):
     }
 
 
-def flat(tree):
-    """The arrays of a params or grads dict, "cell" expanded, in a fixed order."""
-    return [tree["W_embed"], tree["Wy"], tree["by"], *tree["cell"]]
+def named(tree):
+    """The arrays of a params or grads dict by name, the cell's list expanded (the same arrays, not copies)."""
+    return {"W_embed": tree["W_embed"], "Wy": tree["Wy"], "by": tree["by"]} | {
+        f"cell {i}": a for i, a in enumerate(tree["cell"])
+    }
 
 
 def loop_seconds(ns, cell, streams, V, H):
@@ -54,7 +57,8 @@ def loop_seconds(ns, cell, streams, V, H):
     _, forward, backward = CELLS[cell]
     K, N, lr = CHAR_LM["chunk K"], CHAR_LM["streams N"], CHAR_LM["learning rate"]
     params = contract_params(np.random.default_rng(0), cell, V, H)
-    moments = [(np.zeros_like(a), np.zeros_like(a)) for a in flat(params)]
+    arrays = named(params)
+    moments = adam_moments(arrays)
     h = np.zeros((N, H))
     start = None
     for step in range(UPDATES + 1):
@@ -62,13 +66,9 @@ def loop_seconds(ns, cell, streams, V, H):
             start = time.perf_counter()  # after one warm-up update
         chars = streams[:, step * K : step * K + K + 1]
         _, grads, h = ns["lm_chunk_loss"](chars, h, params, ns[forward], ns[backward])
-        g = flat(grads)
-        scale = min(1.0, CHAR_LM["gradient clip"] / np.sqrt(sum(np.sum(a * a) for a in g)))
-        for a, da, (m, v) in zip(flat(params), g, moments):
-            da = da * scale
-            m += 0.1 * (da - m)
-            v += 0.001 * (da * da - v)
-            a -= lr * (m / (1 - 0.9 ** (step + 1))) / (np.sqrt(v / (1 - 0.999 ** (step + 1))) + 1e-8)
+        g = named(grads)
+        clip_by_global_norm(g, CHAR_LM["gradient clip"])
+        adam_step(arrays, g, moments, step + 1, lr)
     return time.perf_counter() - start
 
 
