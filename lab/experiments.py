@@ -249,7 +249,8 @@ def char_lm_chapter(seed=13):
     The RNN and the LSTM train in one process, the GRU and the truncation runs in the other.
     """
     c = CHAR_LM
-    V = len(text.corpus()["chars"])
+    corpus = text.corpus()
+    V = len(corpus["chars"])
     widths = lm_widths(V, c["H of the LSTM"])
     characters = c["streams N"] * c["chunk K"]
     calls = [
@@ -258,12 +259,10 @@ def char_lm_chapter(seed=13):
     ]
     calls += [({"LSTM": widths["LSTM"]}, 1, c["truncation updates"], K, characters // K) for K in c["truncations K"]]
     results = in_parallel(language_models, [(*call, c["learning rate"], seed + i) for i, call in enumerate(calls)])
-    cells = results[0]
-    for part in results[1:2]:
-        for key in ("curves", "held-out", "models"):
-            cells[key] |= part[key]
+    cells, gru = results[:2]
+    for key in ("curves", "held-out", "models"):
+        cells[key] |= gru[key]
     truncation = dict(zip(c["truncations K"], results[2:]))
-    corpus = text.corpus()
     train_ids, held_ids = (text.encode(corpus[part], corpus["chars"]) for part in ("train", "held-out"))
     ngram = text.ngram_bits(text.ngram_models(train_ids, V), held_ids)
     shortest, longest = min(c["truncations K"]), max(c["truncations K"])
