@@ -32,8 +32,8 @@ def forward(p, u, o0=None):
     os, probabilities = [np.zeros(H) if o0 is None else o0], []
     for t in range(len(u) - 1):
         os.append(np.tanh(p["w"][:, u[t]] + p["w_prime"] @ os[-1] + p["b"]))  # (eq-lm-one-hot)
-        s = p["w_2prime"] @ os[-1] + p["b_2prime"]
-        probabilities.append(np.exp(s - s.max()) / np.exp(s - s.max()).sum())
+        e = np.exp(p["w_2prime"] @ os[-1] + p["b_2prime"])
+        probabilities.append(e / e.sum())
     return os, probabilities
 
 
