@@ -11,6 +11,7 @@ import runpy
 from pathlib import Path
 from typing import NamedTuple
 
+from autograder.contract import EXERCISES
 from autograder.grading.notebooks import (  # noqa: F401 (re-exported for the tests)
     ROOT,
     answer_cells,
@@ -69,12 +70,14 @@ def pasted_cells(assignment):
 def alternative(assignment):
     """function name -> code of the correct submission in another style (tests/submissions/<assignment>/).
 
-    The functions of a pasted cell go into that cell, joined (its key is the cell's name).
+    The functions of a pasted cell go into that cell, joined (its key is the cell's name); they come from
+    the alternative of the exercise that grades them (char_lm's your_rnn: rnn_bptt's RNN).
     """
     code = functions_of(ROOT / "tests" / "submissions" / assignment / "alternative.py")
     for cell, names in pasted_cells(assignment).items():
-        if all(name in code for name in names):
-            code[cell] = "\n\n\n".join(code.pop(name) for name in names)
+        owner = next(other for other, functions in EXERCISES.items() if names[0] in functions)
+        earlier = functions_of(ROOT / "tests" / "submissions" / owner / "alternative.py")
+        code[cell] = "\n\n\n".join(earlier[name] for name in names)
     return code
 
 

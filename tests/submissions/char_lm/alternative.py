@@ -2,9 +2,8 @@
 
 One-hot products instead of integer indexing, flattened (N * T, .) matrices, the positions that count
 picked by boolean indexing, dict caches, and the temperature applied to the log-probabilities (the
-normaliser of a first softmax cancels in the second). The RNN pasted into the cell your_rnn (the four
-functions below it) is the column-vector style of exercise 1's alternative. Each function is pasted into
-the answer cell of the same name.
+normaliser of a first softmax cancels in the second). Each function is pasted into the answer cell of the
+same name; the cell your_rnn gets the RNN of exercise 1's alternative (tests/submissions/rnn_bptt/).
 """
 
 import numpy as np
@@ -57,40 +56,3 @@ def temperature_softmax(scores, temperature):
     log_p = scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
     weights = np.exp((log_p - log_p.max(axis=1, keepdims=True)) / temperature)
     return weights / weights.sum(axis=1, keepdims=True)
-
-
-def rnn_step_forward(x, h_prev, Wx, Wh, b):
-    h_next = np.tanh((Wx @ x.T + Wh @ h_prev.T).T + b[None, :])
-    return h_next, {"x": x, "h_prev": h_prev, "Wx": Wx, "Wh": Wh, "h_next": h_next}
-
-
-def rnn_step_backward(dh_next, cache):
-    da = dh_next * (1.0 - np.square(cache["h_next"]))
-    dx = np.einsum("nh,hd->nd", da, cache["Wx"])
-    dh_prev = np.einsum("nh,hk->nk", da, cache["Wh"])
-    dWx = np.einsum("nh,nd->hd", da, cache["x"])
-    dWh = np.einsum("nh,nk->hk", da, cache["h_prev"])
-    return dx, dh_prev, dWx, dWh, np.einsum("nh->h", da)
-
-
-def rnn_forward(x, h0, Wx, Wh, b):
-    states = [h0]
-    for x_t in np.moveaxis(x, 1, 0):
-        states.append(np.tanh(np.einsum("nd,hd->nh", x_t, Wx) + np.einsum("nk,hk->nh", states[-1], Wh) + b))
-    h = np.stack(states[1:], axis=1)
-    return h, {"x": x, "states": np.stack(states, axis=1), "Wx": Wx, "Wh": Wh}
-
-
-def rnn_backward(dh, cache):
-    x, states, Wx, Wh = cache["x"], cache["states"], cache["Wx"], cache["Wh"]
-    T = x.shape[1]
-    da = np.empty_like(dh)
-    carry = np.zeros_like(dh[:, 0])
-    for t in range(T - 1, -1, -1):
-        da[:, t] = (dh[:, t] + carry) * (1.0 - states[:, t + 1] ** 2)
-        carry = np.einsum("nh,hk->nk", da[:, t], Wh)
-    dx = np.einsum("nth,hd->ntd", da, Wx)
-    dWx = np.einsum("nth,ntd->hd", da, x)
-    dWh = np.einsum("nth,ntk->hk", da, states[:, :-1])
-    db = da.sum(axis=(0, 1))
-    return dx, carry, dWx, dWh, db
