@@ -104,6 +104,21 @@ def expect_close(actual, expected, name, where, tol=FORWARD_TOL):
         raise GradingError(message.rstrip(), "wrong", name, pattern=pattern)
 
 
+def expect_entries(actual, expected, name, where, tol, floor=0.0):
+    """Raise GradingError (kind "wrong") unless every entry of `actual` is within tol of the same entry of
+    `expected`, relative to that entry plus `floor`: for values spanning many orders of magnitude (gradient
+    norms through time), where a norm-wise error would only see the largest."""
+    errors = np.abs(actual - expected) / (expected + floor)
+    worst = int(np.argmax(errors))
+    if not errors[worst] <= tol:
+        raise GradingError(
+            f"{where}: {name} is wrong: {name}[{worst}] is {actual[worst]:.6e}, expected {expected[worst]:.6e} "
+            f"(relative error {errors[worst]:.1e}, tolerance {tol:.0e}).",
+            "wrong",
+            name,
+        )
+
+
 _NUMERICAL = {}  # digest of a loss and its inputs -> its numerical gradient
 
 

@@ -20,7 +20,7 @@ from autograder.diagnose import lstm as diagnose
 from autograder.failure import GradingError
 from autograder.hidden import common
 from autograder.hidden.common import backward_check, called, cases, forward_check, sequence_check
-from autograder.judge import GRADIENT_TOL, expect_array, expect_close
+from autograder.judge import GRADIENT_TOL, expect_array, expect_close, expect_entries
 from autograder.reference import lstm as ref
 
 # (N, T, D, H): all four different in each shape; T = 1 isolates one step from many. The large shape is
@@ -135,15 +135,7 @@ def expect_paths(outputs, k, label):
     entry (of each entry plus OFF_PATH_FLOOR times mean ||dL/dc[:, t]|| for off_path)."""
     *expected, full = expected_paths(k)
     for name, got, right, floor in zip(("on_path", "off_path"), outputs, expected, (0.0, OFF_PATH_FLOOR)):
-        errors = np.abs(got - right) / (right + floor * full)
-        worst = int(np.argmax(errors))
-        if not errors[worst] <= PATHS_TOL:
-            raise GradingError(
-                f"{label}: {name} is wrong: {name}[{worst}] is {got[worst]:.6e}, expected {right[worst]:.6e} "
-                f"(relative error {errors[worst]:.1e}, tolerance {PATHS_TOL:.0e}).",
-                "wrong",
-                name,
-            )
+        expect_entries(got, right, name, label, PATHS_TOL, floor * full)
 
 
 def dependency_hint(student):

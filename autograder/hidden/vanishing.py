@@ -21,7 +21,7 @@ from autograder.failure import GradingError
 from autograder.gradcheck import rel_error
 from autograder.hidden import common
 from autograder.hidden.common import called, cases
-from autograder.judge import GRADIENT_TOL, expect_array, expect_close, expect_keys, expect_new_arrays
+from autograder.judge import GRADIENT_TOL, expect_array, expect_close, expect_entries, expect_keys, expect_new_arrays
 from autograder.reference import rnn as rnn_ref
 from autograder.reference import vanishing as ref
 
@@ -136,19 +136,6 @@ def norms_by_differences(case, eps=1e-5):
     return norms
 
 
-def expect_norms(norms, expected, label):
-    """Raise GradingError unless every entry of norms is within NORMS_TOL of the reference, relative to itself."""
-    errors = np.abs(norms - expected) / expected
-    worst = int(np.argmax(errors))
-    if not errors[worst] <= NORMS_TOL:
-        raise GradingError(
-            f"{label}: norms is wrong: norms[{worst}] is {norms[worst]:.6e}, expected {expected[worst]:.6e} "
-            f"(relative error {errors[worst]:.1e}, tolerance {NORMS_TOL:.0e}).",
-            "wrong",
-            "norms",
-        )
-
-
 def check_norms(student):
     """The check of gradient_norms_through_time: against central differences (short sequences), then entry by
     entry against the reference (every sequence, the long ones included)."""
@@ -170,7 +157,7 @@ def check_norms(student):
             if k is not None:
                 numerical = norms_by_differences(k)
                 expect_close(norms, numerical, "norms", f"{label}, against central differences", GRADIENT_TOL)
-            expect_norms(norms, ref.gradient_norms_through_time(h, Wh, dh_last), label)
+            expect_entries(norms, ref.gradient_norms_through_time(h, Wh, dh_last), "norms", label, NORMS_TOL)
         except GradingError as error:
             raise error.with_hint(first_match(norms, diagnose.norms_mistakes(h, Wh, dh_last))) from None
 
