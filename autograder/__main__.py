@@ -20,6 +20,7 @@ from autograder.grading.notebooks import EXERCISES, assignments
 
 def grade_command(args):
     """python -m autograder grade: grade the submissions (or the demo class); return the exit status."""
+    from autograder.grading.intake import IntakeError
     from autograder.grading.run import grade
 
     source, out = args.submissions, args.out
@@ -30,12 +31,35 @@ def grade_command(args):
         out = out or "grading-demo/results"
         print(f"demo class written to {source}")
     if out is None:
-        raise SystemExit("--out RESULTS is required with SUBMISSIONS")
-    rows = grade(source, out, args.workers, args.timeout, args.force, args.gradebook, cluster=args.cluster)
-    students = {r["student"] for r in rows}
-    print(f"{len(rows)} tests of {len(students)} students graded: {out}/grades.csv, {out}/totals.csv,")
-    print(f"{out}/feedback/<student>/<assignment>/<notebook>.html, {out}/report.html")
+        print("python -m autograder grade: --out RESULTS is required with SUBMISSIONS", file=sys.stderr)
+        return 2
+    canvas_ids = dict(pair.split("=", 1) for pair in args.canvas_assignment_id)
+    try:
+        grade(
+            source,
+            out,
+            args.workers,
+            args.timeout,
+            args.force,
+            args.gradebook,
+            cluster=args.cluster,
+            assignment=args.assignment,
+            canvas_ids=canvas_ids,
+            say=print,
+        )
+    except IntakeError as error:
+        print(f"python -m autograder grade: {error}", file=sys.stderr)
+        return 2
+    print(f"written: {out}/grades.csv, totals.csv, intake.csv, changes.csv, feedback/, report.html")
     return 0
+
+
+def canvas_pair(text):
+    """argparse type of --canvas-assignment-id: NAME=ID."""
+    name, _, number = text.partition("=")
+    if name not in assignments() or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NAME=ID, NAME one of {', '.join(assignments())}")
+    return text
 
 
 def main(argv=None):
@@ -53,6 +77,17 @@ def main(argv=None):
     grading.add_argument("--gradebook", help="also write the scores into this nbgrader gradebook.db")
     grading.add_argument(
         "--cluster", metavar="tcp://HOST:PORT", help="grade on the workers of this Dask scheduler (not a local pool)"
+    )
+    grading.add_argument(
+        "--assignment", choices=assignments(), help="the assignment of every notebook (an LMS download is one)"
+    )
+    grading.add_argument(
+        "--canvas-assignment-id",
+        metavar="NAME=ID",
+        type=canvas_pair,
+        action="append",
+        default=[],
+        help="the Canvas assignment id of NAME, for canvas_grades.csv's column (repeatable)",
     )
     args = parser.parse_args(argv)
 

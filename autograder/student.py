@@ -88,7 +88,7 @@ class InKernel:
     def _call(self, name, args):
         fn = self.namespace.get(name)
         if not callable(fn):
-            raise GradingError(f"{name} is not defined: define it with this exact name.", "missing")
+            raise GradingError(f"{name} is not defined: define it with this exact name.", "missing", name)
         try:
             return fn(*args)
         except GradingError:

@@ -32,6 +32,17 @@ def python_source(source):
     return TransformerManager().transform_cell(source)
 
 
+def error_line(caught):
+    """An exception a cell raised, in one line: its type and message, and the line of the cell where it was raised
+    ("SyntaxError: expected ':' (line 3)")."""
+    if isinstance(caught, SyntaxError):
+        return f"{type(caught).__name__}: {caught.msg} (line {caught.lineno})"
+    frames = [f for f in traceback.extract_tb(caught.__traceback__) if f.filename.startswith("<cell ")]
+    where = f" (line {frames[-1].lineno})" if frames else ""
+    message = " ".join("".join(traceback.format_exception_only(type(caught), caught)).split())
+    return message[:1000] + where
+
+
 def run_cells(cells, namespace, replies):
     """Run the notebook's code cells in namespace, one by one; an error in one cell does not stop the next.
 
@@ -44,7 +55,7 @@ def run_cells(cells, namespace, replies):
             exec(compile(python_source(cell["source"]), f"<cell {cell['id']}>", "exec"), namespace)
             error = None
         except BaseException as caught:  # SystemExit and KeyboardInterrupt included: keep grading
-            error = "".join(traceback.format_exception_only(type(caught), caught)).strip()
+            error = error_line(caught)
         replies.write(dumps({"event": "done", "id": cell["id"], "error": error}))
 
 

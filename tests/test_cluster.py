@@ -289,9 +289,9 @@ def test_a_worker_with_another_hidden_test_refuses_naming_both_versions(local, p
 
     # The check is in the task too: a task sent straight to that worker refuses, naming both versions.
     from autograder.grading.cluster import GraderMismatch, describe, grade_remote
-    from autograder.grading.submissions import find_submissions
+    from autograder.grading.intake import take_in
 
-    (job,) = find_submissions(tmp_path / "submitted", tmp_path / "unpacked")
+    (job,), _ = take_in(tmp_path / "submitted", tmp_path / "unpacked")
     version = {"fingerprint": records.fingerprint(), "description": describe(records.fingerprint())}
     with client_of(address) as client:
         future = client.submit(grade_remote, job, job.path.read_bytes(), TIMEOUT, version, pure=False)

@@ -32,6 +32,7 @@ from autograder.grading import records
 from autograder.grading.notebooks import ROOT
 
 CONNECT_SECONDS = 60  # to reach the scheduler, and for a first worker to join it
+PROBE_SECONDS = 5  # to find out that nothing listens at the scheduler's address
 REFRESH = 16
 LOADED = {}  # on a worker started with --preload autograder.grading.cluster: the grader's version it loaded
 
@@ -134,10 +135,28 @@ def crashed_record(job, error):
     return records.new_record(job, records.rows_for_all(job, "crashed", message))
 
 
+def probe(address, seconds=PROBE_SECONDS):
+    """None when something listens at address (tcp://HOST:PORT), else why not, in words."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    if not host or not port.isdigit():
+        return f"{address!r} is not an address tcp://HOST:PORT"
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
+        return None
+    except OSError as error:
+        return error.strerror or type(error).__name__
+
+
 def connect(address):
-    """A Client of the scheduler at address, with at least one worker."""
+    """A Client of the scheduler at address, with at least one worker; SystemExit with one line when not."""
     from distributed import Client
 
+    why = probe(address)
+    if why:
+        raise SystemExit(
+            f"no Dask scheduler reachable at {address} ({why}): start one with `.venv/bin/dask scheduler` "
+            "or check the address and the port"
+        )
     try:
         client = Client(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
     except OSError as error:

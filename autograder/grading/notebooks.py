@@ -149,18 +149,26 @@ def program(released, submitted):
     Inputs:
     - released: the student notebook as released; submitted: the student's notebook
     Returns:
-    - list of {"id": cell id, "source": code}
+    - list of {"id": cell id, "source": code, "label": the cell in words, for messages}
     """
     locked = locked_ids(released)
     setup = [
-        {"id": meta(c)["grade_id"], "source": c.source}
+        {"id": meta(c)["grade_id"], "source": c.source, "label": f"the setup cell {meta(c)['grade_id']}"}
         for c in released.cells
         if c.cell_type == "code" and meta(c).get("grade_id") in locked
         if not meta(c).get("grade") and not meta(c)["grade_id"].startswith("visible_")
     ]
     own = [
-        {"id": meta(c).get("grade_id") or f"cell-{i}", "source": c.source}
+        {"id": meta(c).get("grade_id") or f"cell-{i}", "source": c.source, "label": cell_label(c, i)}
         for i, c in enumerate(submitted.cells)
         if c.cell_type == "code" and meta(c).get("grade_id") not in locked
     ]
     return setup + own
+
+
+def cell_label(cell, index):
+    """A cell of the student's notebook in words: its number (counting every cell from 1) and, for an answer
+    cell, the function it is for."""
+    if meta(cell).get("solution"):
+        return f"cell {index + 1} (the answer cell of {meta(cell)['grade_id']})"
+    return f"cell {index + 1}"

@@ -11,6 +11,9 @@ import io
 import re
 from collections import Counter, defaultdict
 
+from autograder.grading.notebooks import answer_cells, assignments, read, student_notebook
+from autograder.grading.records import CSV_CHARACTERS, cut
+
 STYLE = """<style>
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
 table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #ccc; padding: .3em .5em; }
@@ -51,7 +54,7 @@ def write_feedback(out, record):
     top = sum(r["max_score"] for r in rows)
     body = (
         f"<p>Student <b>{html.escape(job['student'])}</b>, assignment <b>{html.escape(job['assignment'])}</b>,"
-        f" notebook {html.escape(job['notebook'])}: <b>{score:g} / {top:g}</b> points.</p>"
+        f" notebook {html.escape(job['notebook'] or 'none')}: <b>{score:g} / {top:g}</b> points.</p>"
     )
     body += table(
         ["test", "score", "status", "message"],
@@ -62,7 +65,7 @@ def write_feedback(out, record):
     notes += [f"Cell {cell} raised {error}" for cell, error in record.get("cell_errors", {}).items()]
     if notes:
         body += "<h2>Your notebook</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
-    path = out / "feedback" / job["student"] / job["assignment"] / f"{job['notebook'].removesuffix('.ipynb')}.html"
+    path = out / "feedback" / job["student"] / job["assignment"] / f"{job['assignment']}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page(f"Feedback: {job['assignment']}", body))
 
@@ -81,13 +84,44 @@ def common_message(message):
     return re.sub(r"\d+(\.\d+)?(e[-+]?\d+)?", "#", first)
 
 
-def write_class_report(path, rows):
-    """report.html: score histogram, failure rate per test, most common messages, per assignment."""
+def answers(record):
+    """function -> the source of the student's answer cell of that name, from a record's notebook ({} when none)."""
+    job = record["job"]
+    if job.get("problem") or job["path"] in (None, "None"):
+        return {}
+    try:
+        return {name: cell.source for name, cell in answer_cells(read(job["path"])).items()}
+    except Exception:  # unreadable since it was graded: nothing to compare
+        return {}
+
+
+def similarity_sections(out, graded):
+    """assignment -> the similarity section of the class report (grading.similarity) for every assignment graded."""
+    from autograder.grading.similarity import similarity_report  # it draws its pages with this module's page()
+
+    codes = defaultdict(dict)
+    for record in graded:
+        codes[record["job"]["assignment"]][record["job"]["student"]] = answers(record)
+    sections = {}
+    for assignment, by_student in codes.items():
+        if assignment in assignments():
+            released = {name: cell.source for name, cell in answer_cells(student_notebook(assignment)).items()}
+            mine = {student: code for student, code in by_student.items() if code}
+            sections[assignment] = similarity_report(out, assignment, mine, released)
+    return sections
+
+
+def write_class_report(out, graded):
+    """report.html in out: per assignment, a histogram of totals (whole students), the share of students losing
+    each test, the most common messages and the similarity check; then the statuses."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
+    rows = [r | {"message": cut(r["message"], CSV_CHARACTERS)} for record in graded for r in record["rows"]]
+    similar = similarity_sections(out, graded)
     body = ""
     by_assignment = defaultdict(list)
     for r in rows:
@@ -102,6 +136,7 @@ def write_class_report(path, rows):
         left.hist(list(totals.values()), bins=min(20, max(5, len(totals))), color="#4c72b0")
         left.set_xlabel("total score")
         left.set_ylabel("students")
+        left.yaxis.set_major_locator(MaxNLocator(integer=True))
         right.barh(tests, fail_rate, color="#c44e52")
         right.set_xlabel("share of students who lost the points")
         right.set_xlim(0, 1)
@@ -113,6 +148,7 @@ def write_class_report(path, rows):
         body += "<h3>Most common messages</h3>" + table(
             ["test", "status", "message", "students"], [(*k, n) for k, n in counts.most_common(15)], 2
         )
+        body += similar.get(assignment, "")
     status_counts = Counter(r["status"] for r in rows)
     body += "<h2>Statuses</h2>" + table(["status", "rows"], sorted(status_counts.items()))
-    path.write_text(page("Class report", body))
+    (out / "report.html").write_text(page("Class report", body))

@@ -1,14 +1,15 @@
 """Hardened grading: every submission in its own sandboxed process, every verdict in this one.
 
     python -m autograder grade SUBMISSIONS --out RESULTS [--workers N | --cluster tcp://HOST:PORT]
-                               [--timeout S] [--force] [--gradebook GRADEBOOK_DB]
+                               [--timeout S] [--force] [--gradebook GRADEBOOK_DB] [--assignment NAME]
 
-SUBMISSIONS is a folder laid out as nbgrader's submitted/ (<student>/<assignment>/<assignment>.ipynb)
-or a zip file; see grading.submissions for the layouts an LMS export may have. RESULTS receives
-grades.csv (one row per test), totals.csv, feedback/<student>/<assignment>/<notebook>.html and
-report.html; records/ keeps one JSON file per graded notebook, so a second run skips what is already
-graded (unless --force or the submission or the grader changed). With --cluster the notebooks are
-graded by the workers of a Dask cluster (grading.cluster), and this process still writes everything.
+SUBMISSIONS is nbgrader's submitted/ folder, or an LMS's download (a zip or its folder); grading.intake
+accounts for every file in it (intake.csv) and picks one notebook per student and assignment. RESULTS receives
+grades.csv (one row per test), totals.csv, changes.csv, feedback/<student>/<assignment>/<assignment>.html,
+report.html and the LMS's import files; records/ keeps one JSON file per student and assignment, so a second
+run grades only what is new or changed (unless --force), and removes what is gone. With --cluster the
+notebooks are graded by the workers of a Dask cluster (grading.cluster), and this process still writes
+everything.
 """
 
 import importlib
@@ -17,36 +18,18 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import nbformat
-
 from autograder.failure import GradingError
-from autograder.grading import records
-from autograder.grading.notebooks import assignments, program, read, student_notebook, tampering, tests_of
+from autograder.grading import intake, records
+from autograder.grading.causes import cause
+from autograder.grading.intake import read_notebook
+from autograder.grading.notebooks import program, student_notebook, tampering, tests_of
 from autograder.grading.records import row, rows_for_all
 from autograder.grading.sandbox import Sandboxed, public_package
-from autograder.grading.submissions import find_submissions
-
-
-def invalid(job):
-    """Why a Job cannot be graded (unknown assignment, no notebook, a misnamed or unreadable one), or None;
-    and the notebook read when it can."""
-    if job.assignment not in assignments():
-        return f"unknown assignment {job.assignment!r}; expected one of {', '.join(assignments())}", None
-    expected = f"{job.assignment}.ipynb"
-    if job.path is None:
-        return f"no notebook submitted; expected {expected}", None
-    if job.notebook != expected:
-        return f"found {job.notebook}; expected {expected}: submit the notebook under its original name", None
-    try:
-        submitted = read(job.path)
-        nbformat.validate(submitted)
-    except Exception as error:
-        return f"not a readable notebook ({type(error).__name__}: {str(error)[:200]})", None
-    return None, submitted
 
 
 def test_rows(job, student):
-    """One row per autograded test of the Job's assignment: its hidden check run on the student's functions."""
+    """One row per autograded test of the Job's assignment: its hidden check run on the student's functions (a
+    function missing because the cell defining it failed is reported with that cause, grading.causes)."""
     checks = importlib.import_module(f"autograder.hidden.{job.assignment}").CHECKS
     rows = []
     for test, points in tests_of(job.assignment):
@@ -54,6 +37,7 @@ def test_rows(job, student):
             checks[test](student)
             rows.append(row(job, test, points, points, "ok", "all hidden checks passed"))
         except GradingError as failure:
+            failure = cause(failure, student.cells, student.errors, student.left_out)
             rows.append(row(job, test, 0, points, failure.status, str(failure)))
         except Exception as error:  # a value the checks could not handle: the student's answer
             message = f"{test} could not be checked: {type(error).__name__}: {error}"
@@ -65,14 +49,14 @@ def grade_job(job, timeout):
     """Grade one notebook.
 
     Inputs:
-    - job: the Job
+    - job: the Job (grading.intake); one with a problem is graded invalid, with its reason
     - timeout: seconds per cell and per call
     Returns:
     - its record (grading.records.new_record)
     """
-    why, submitted = invalid(job)
-    if why:
-        return records.new_record(job, rows_for_all(job, "invalid", why))
+    submitted, problem = (None, job.problem) if job.problem or job.path is None else read_notebook(job.path)
+    if problem or submitted is None:
+        return records.new_record(job, rows_for_all(job, "invalid", problem or "no notebook submitted"))
     released = student_notebook(job.assignment)
     rows = []
     notes = tampering(released, submitted)
@@ -105,11 +89,11 @@ def progress(done, total, width=30):
         sys.stderr.write("\n")
 
 
-def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, quiet=False, cluster=None):
+def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, quiet=False, cluster=None, **options):
     """Grade every submission under source into out.
 
     Inputs:
-    - source: a submissions folder or zip (grading.submissions)
+    - source: a submissions folder or zip (grading.intake)
     - out: the results folder
     - workers: notebooks graded at once; timeout: seconds per cell and per call
     - force: grade again what out already holds a current record of
@@ -117,21 +101,38 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     - quiet: no progress bar
     - cluster: the address of a Dask scheduler (tcp://HOST:PORT) whose workers grade instead of a local
       pool of workers processes (grading.cluster), or None
+    - options: assignment (every notebook's assignment, for an LMS download), canvas_ids (assignment -> Canvas
+      assignment id, for canvas_grades.csv), say (called with each line of the run's summary; default: silent)
     Returns:
     - the list of rows of grades.csv
+    Raises intake.IntakeError when source cannot be read, SystemExit when the cluster cannot grade.
     """
+    say = options.get("say") or (lambda line: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = find_submissions(source, out / "unpacked")
+    jobs, lines = intake.take_in(source, out / "unpacked", options.get("assignment"))
+    intake.write_manifest(out, lines)
+    say(intake.summary(lines))
     grader = records.fingerprint()
     keys = {job: records.record_key(job, grader) for job in jobs}
-    todo = [job for job in jobs if force or not records.is_current(out, job, keys[job])]
+    state = records.states(out, jobs, keys)
+    todo = [job for job in jobs if force or state[job] != "unchanged"]
     tick = (lambda done: progress(done, len(jobs))) if not quiet else (lambda done: None)
-    grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, len(jobs) - len(todo))
+    try:
+        grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, len(jobs) - len(todo))
+    except SystemExit:
+        sys.stderr.write("" if quiet else "\n")  # end the progress bar's line before the reason
+        raise
+    gone = records.remove_gone(out, jobs)
+    before = records.read_totals(out)
     graded = [records.load(out, job) for job in jobs]
-    rows = [r for record in graded for r in record["rows"]]
-    write_results(out, graded, rows, gradebook)
-    return rows
+    totals = write_results(out, graded, gradebook, options.get("canvas_ids"))
+    changed = records.write_changes(out, before, totals)
+    counts = ", ".join(f"{sum(v == s for v in state.values())} {s}" for s in ("new", "changed", "unchanged"))
+    again = f"; all {len(todo)} graded again (--force)" if force else ""
+    say(f"results: {len(jobs)} of {len({j.student for j in jobs})} students: {counts}, {gone} gone{again}")
+    say(f"totals changed for {changed} (changes.csv)")
+    return [r for record in graded for r in record["rows"]]
 
 
 def grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, done):
@@ -159,15 +160,19 @@ def grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, done):
             finish(futures[future], future.result())
 
 
-def write_results(out, graded, rows, gradebook=None):
-    """grades.csv, totals.csv, every feedback page and the class report in out; the gradebook when given."""
+def write_results(out, graded, gradebook=None, canvas_ids=None):
+    """grades.csv, totals.csv, every feedback page, the class report (with its similarity check) and the LMS's
+    import files in out; the gradebook when given. Returns the totals (records.total of each record)."""
+    from autograder.grading.lms import write_lms_files
     from autograder.grading.report import write_class_report, write_feedback
 
-    records.write_grades(out, rows)
+    totals = records.write_grades(out, graded)
     for record in graded:
         write_feedback(out, record)
-    write_class_report(out / "report.html", rows)
+    write_class_report(out, graded)
+    write_lms_files(out, [t | {"name": r["job"].get("name", "")} for t, r in zip(totals, graded)], canvas_ids)
     if gradebook:
         from autograder.grading.gradebook import write_gradebook
 
-        write_gradebook(gradebook, rows)
+        write_gradebook(gradebook, [r for record in graded for r in record["rows"]])
+    return totals

@@ -166,6 +166,7 @@ class Sandboxed:
         self.timeout = timeout
         self.skipped = {}  # cell id -> why it was left out
         self.errors = {}  # cell id -> the exception it raised
+        self.left_out = {}  # cell id -> ("timeout" or "crashed", what happened in words), for grading.causes
         self.output = ""  # why the process could not start, when it could not
         self.process = None
         self.buffer = b""
@@ -257,6 +258,8 @@ class Sandboxed:
                         return False
                     why = f"ran longer than {self.timeout:g} s" if event == "timeout" else self._why()
                     self.skipped[current] = f"the process {why} while running this cell; it was left out"
+                    ended = why if event == "timeout" else f"ended the student's process (it {why})"
+                    self.left_out[current] = ("timeout" if event == "timeout" else "crashed", ended)
                     break
                 if event["event"] == "cell":
                     current = event["id"]
