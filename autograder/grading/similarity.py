@@ -16,26 +16,32 @@ fingerprinting"):
   fingerprints (untouched, emptied, `pass`) is "no answer": it is similar to nobody.
 
 The score of a pair on a function is a Jaccard index with a pseudo-count, |A & B| / (|A | B| + PSEUDO),
-symmetric, and low for tiny answers whatever they share. Correct answers to small functions look alike,
-so a score means nothing by itself: it is ranked against the class's own pairs on that function, as a
-robust z-score (median and MAD of all pairs who both answered; the mean absolute deviation when the MAD is
-0, as in Iglewicz and Hoaglin's modified z-score). The z-scores of a pair, clipped to Z_CLIP, are combined
-over the functions both answered by Stouffer's sum / sqrt(count): a pair far out on many functions ranks
-above a pair far out on one, and a pair that shares the one way to write a three-line function is not
-far out at all. Pairs whose combined score reaches FLAG_AT are flagged. A high score is a question to ask
-the students, never a verdict: the report says so.
+symmetric, and low for tiny answers whatever they share. Correct answers to small functions look alike, so
+a score means nothing by itself: it is ranked among the class's own pairs on that function, as the share of
+pairs who score at least as high (an empirical p-value; ties count against the pair, so the one way to
+write a three-line function that half the class found puts nobody in the tail). A robust z-score (median
+and MAD) was tried first and dropped: on a class of a dozen the MAD of a function is often a few hundredths,
+and two students who wrote the same one-line numpy return came out six deviations high. The ranks of a
+pair over the functions both answered are combined by Fisher's method (-2 sum ln p is a chi-square with 2m
+degrees of freedom for independent students), so that a pair in the tail on many functions ranks above a
+pair in the tail on one. The combined score is -log10 of that p-value, and pairs are flagged when it is so
+high that, had everyone worked alone, fewer than ALPHA pairs of the whole class would be expected that far
+out (a Bonferroni bound over its pairs). The fewer students, the less any pair can stand out: with nine
+functions it takes five students, with three functions ten. A high score is a question to ask the
+students, never a verdict: the report says so.
 
 Why not copydetect (PyPI, winnowing over pygments tokens with boilerplate removal)? Its dependencies
-(numpy, matplotlib, jinja2, pygments, tqdm) are mostly here already, and its CodeFingerprint takes a
-string through `fp=`, so neither size nor files decide it. What does: (1) its filter turns every name,
-attribute and called function into the same V, so `np.tanh(x @ Wx.T + b)` and `np.dot(x, Wx.T) + b`
-lose the attributes that tell numpy answers apart, and short functions become a few near-identical
-character grams; (2) its k is in characters of the filtered text (25 by default), too coarse for
-two-line answers; (3) its similarity is per file (overlap / own tokens), not symmetric; (4) its pairwise
-comparison is a few numpy calls per pair, tens of seconds for 300 students x 10 functions (45,000
-pairs each), where a matrix product over the shared fingerprints takes milliseconds; (5) it is one
-maintainer's beta (0.5.0, 2024). What is used of the paper here is small (a tokeniser, a rolling hash, a
-sliding minimum) and is stdlib and numpy only, so nothing is added to requirements.lock.
+(numpy, matplotlib, jinja2, pygments, tqdm) are all here but tqdm, and its CodeFingerprint takes a string
+through `fp=`, so neither size nor files decide it. What does: (1) its filter turns every name, attribute
+and called function into the same V (`np.tanh(x @ Wx.T + h_prev @ Wh.T + b)` becomes `V=V.V(V@V.V+V@V.V+V)`),
+losing the attributes that tell numpy answers apart; (2) its k is in characters of that filtered text (25
+by default), coarse for two-line answers; (3) its similarity is per file (overlap over its own tokens),
+not symmetric; (4) it compares pair by pair: on benchmarks/similarity.py's class, 2.2 s per function
+(0.7 s fingerprints, 1.5 s for the 44,850 compare_files), about 20 s for ten functions, where one matrix
+product over the shared fingerprints takes a few milliseconds; (5) it is one maintainer's beta (0.5.0, 2024)
+and has no notion of a class's distribution, which is the part that matters here. What is used of the
+paper is small (a tokeniser, a rolling hash, a sliding minimum), stdlib and numpy only: nothing is added to
+requirements.lock and nothing is downloaded.
 """
 
 import builtins
@@ -44,6 +50,7 @@ import keyword
 import math
 import re
 import zlib
+from bisect import bisect_right
 from itertools import combinations
 
 import numpy as np
@@ -55,8 +62,8 @@ K = 5  # tokens per k-gram: `dx = da @ Wx` is five tokens with its line break
 WINDOW = 4  # k-grams per winnowing window: any shared run of K + WINDOW - 1 = 8 tokens is found
 MIN_PRINTS = 3  # fewer fingerprints once the skeleton is discounted: no answer
 PSEUDO = 2.0  # added to the union of a pair's fingerprints: tiny answers cannot score high
-Z_CLIP = (-3.0, 8.0)  # bounds on one function's z-score, so one degenerate function cannot decide alone
-FLAG_AT = 4.0  # combined score from which a pair is flagged
+MIN_PAIRS = 3  # fewer pairs who both answered a function: it ranks nobody
+ALPHA = 0.05  # pairs flagged by chance alone in a class of independent students: fewer than this, expected
 TOP = 10  # pairs in the class report's table
 MIN_STUDENTS = 3
 BASE = np.uint64(0x100000001B3)  # multiplier of the polynomial hash of a k-gram (wraps around 2**64)
@@ -66,14 +73,13 @@ NOTE = (
 )
 
 TOKEN = re.compile(
-    r"""(?P<space>[ \t\f]+|\\\r?\n)
-    |(?P<newline>\r?\n|\r)
-    |(?P<comment>\#[^\r\n]*)
+    r"""(?:[ \t\f]+|\\\r?\n|\#[^\r\n]*)*  # blanks, line continuations and comments: skipped
+    (?:(?P<newline>\r?\n|\r)
     |(?P<string>(?:[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\r\n])*'|"(?:\\.|[^"\\\r\n])*"))
     |(?P<number>(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)[jJ]?)
     |(?P<name>[^\W\d]\w*)
     |(?P<op>\*\*=?|//=?|>>=?|<<=?|->|:=|\.\.\.|[-+*/%@&|^<>=!]=|[-+*/%@&|^~<>=.,:;()\[\]{}])
-    |(?P<other>\S)""",
+    |(?P<other>\S))""",
     re.VERBOSE,
 )
 KEEP = frozenset(keyword.kwlist) | frozenset(dir(builtins))
@@ -88,21 +94,19 @@ def logical_lines(source):
     Returns:
     - list of logical lines, each a list of (kind, text, line number from 0); comments and blanks left out
     """
-    lines, current, depth, row = [], [], 0, 0
+    breaks = [match.start() for match in re.finditer("\n", source)]
+    lines, current, depth = [], [], 0
     for match in TOKEN.finditer(source):
-        kind, text = match.lastgroup, match.group()
+        kind = match.lastgroup
         if kind == "newline":
             if depth == 0 and current:
                 lines.append(current)
                 current = []
-            row += 1
             continue
-        if kind == "op":
-            depth += text in OPEN
-            depth = max(0, depth - (text in CLOSE))
-        if kind not in ("space", "comment"):
-            current.append((kind, text, row))
-        row += text.count("\n")
+        text = match.group(kind)
+        if kind == "op" and (text in OPEN or text in CLOSE):
+            depth = max(0, depth + (1 if text in OPEN else -1))
+        current.append((kind, text, bisect_right(breaks, match.start(kind))))
     if current:
         lines.append(current)
     return lines
@@ -250,42 +254,42 @@ def score_matrix(prints):
     return scores
 
 
-def robust_z(scores):
-    """Each pair's score against the class's pairs on the same function: (score - median) / (1.4826 MAD).
-
-    The scale is 1.2533 times the mean absolute deviation when the MAD is 0 (most pairs tied); all 0 when
-    every pair has the same score or fewer than 3 pairs answered.
+def tail_shares(scores):
+    """Each pair's rank among the class's pairs on one function: the share of pairs scoring at least as high.
 
     Inputs:
     - scores: np.ndarray (n, n) of one function's scores (score_matrix), nan where not comparable
     Returns:
-    - np.ndarray (n, n) of z-scores, nan where not comparable
+    - np.ndarray (n, n) of shares in (0, 1] (an empirical p-value, ties counted against the pair), nan where
+      not comparable or where fewer than MIN_PAIRS pairs both answered
     """
     values = scores[np.triu_indices_from(scores, 1)]
-    values = values[~np.isnan(values)]
-    if len(values) < 3:
-        return np.where(np.isnan(scores), math.nan, 0.0)
-    median = np.median(values)
-    deviations = np.abs(values - median)
-    scale = 1.4826 * np.median(deviations) or 1.2533 * deviations.mean()
-    if scale == 0:
-        return np.where(np.isnan(scores), math.nan, 0.0)
-    return (scores - median) / scale
+    values = np.sort(np.round(values[~np.isnan(values)], 9))
+    if len(values) < MIN_PAIRS:
+        return np.full(scores.shape, math.nan)
+    above = len(values) - np.searchsorted(values, np.round(np.nan_to_num(scores, nan=-1.0), 9), side="left")
+    return np.where(np.isnan(scores), math.nan, above / len(values))
 
 
-def combined(zs):
-    """Stouffer's combination of the clipped z-scores of every function both students answered.
+def combined(shares):
+    """Fisher's combination of a pair's ranks over the functions both answered, as -log10 of a p-value.
+
+    With m functions, -2 sum(ln share) is a chi-square with 2m degrees of freedom when the pair's ranks are
+    uniform (independent students), whose tail is exp(-S) sum_{i<m} S^i / i! for S = -sum(ln share).
 
     Inputs:
-    - zs: list of np.ndarray (n, n) of z-scores, one per function, nan where not comparable
+    - shares: list of np.ndarray (n, n), one per function, from tail_shares
     Returns:
-    - (total, count): np.ndarray (n, n) of combined scores (0 where no function is shared) and of the number
-      of functions both answered
+    - (score, count): np.ndarray (n, n) of -log10 of the combined p-value (0 where no function is shared),
+      and np.ndarray (n, n) of the number of functions both answered
     """
-    stack = np.clip(np.array(zs), *Z_CLIP)
+    stack = np.array(shares)
     count = (~np.isnan(stack)).sum(axis=0)
-    total = np.nansum(stack, axis=0) / np.sqrt(np.maximum(count, 1))
-    return total, count
+    evidence = np.nansum(-np.log(stack), axis=0)
+    log_evidence = np.log(np.maximum(evidence, 1e-300))
+    terms = [np.where(i < count, i * log_evidence - math.lgamma(i + 1), -np.inf) for i in range(max(1, count.max()))]
+    log_p = -evidence + np.logaddexp.reduce(np.array(terms), axis=0)
+    return np.where(count > 0, -log_p / math.log(10), 0.0), count
 
 
 def analyse(codes, released):
@@ -295,41 +299,57 @@ def analyse(codes, released):
     - codes: student -> {function name -> source of the student's answer cell}
     - released: function name -> source of that answer cell as released
     Returns:
-    - dict with "students" (sorted), "functions", "prints" (function -> list of fingerprints or None, one per
-      student), "scores" and "z" (function -> np.ndarray (n, n)), "total" and "count" (np.ndarray (n, n),
-      from combined())
+    - dict with "students" (sorted), "functions" (those of released, then any other answered), "prints"
+      (function -> list of fingerprints or None, one per student), "scores" and "shares" (function ->
+      np.ndarray (n, n)), "total" and "count" (np.ndarray (n, n), from combined()), "pairs" (the number of
+      pairs that share an answered function) and "flag_at" (the combined score from which a pair is flagged)
     """
     students = sorted(codes)
     functions = list(released) + sorted({f for answers in codes.values() for f in answers} - set(released))
-    prints, scores, z = {}, {}, {}
+    prints, scores, shares = {}, {}, {}
     for function in functions:
         skeleton = skeleton_hashes(released.get(function))
         prints[function] = [fingerprints(codes[s].get(function), skeleton) for s in students]
         scores[function] = score_matrix(prints[function])
-        z[function] = robust_z(scores[function])
+        shares[function] = tail_shares(scores[function])
     n = len(students)
-    total, count = combined(list(z.values())) if functions else (np.zeros((n, n)), np.zeros((n, n), dtype=int))
+    total, count = combined(list(shares.values())) if functions else (np.zeros((n, n)), np.zeros((n, n), int))
+    pairs = int(np.triu(count > 0, 1).sum())
     return {
         "students": students,
         "functions": functions,
         "prints": prints,
         "scores": scores,
-        "z": z,
+        "shares": shares,
         "total": total,
         "count": count,
+        "pairs": pairs,
+        "flag_at": math.log10(max(pairs, 1) / ALPHA),
     }
 
 
-def ranked_pairs(total, count):
+def ranked_pairs(result):
     """Pairs of students by combined score, highest first (ties by index, so the order is reproducible).
 
     Inputs:
-    - total, count: from combined()
+    - result: from analyse()
     Returns:
-    - list of (score, i, j) with i < j, for pairs that share at least one answered function
+    - list of (combined score, i, j) with i < j, for the pairs that share at least one answered function
     """
+    total, count = result["total"], result["count"]
     pairs = [(float(total[i, j]), i, j) for i, j in combinations(range(len(total)), 2) if count[i, j]]
     return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
+
+
+def flagged_pairs(result):
+    """The pairs far out in the class's tail: combined score at least result["flag_at"], highest first.
+
+    Inputs:
+    - result: from analyse()
+    Returns:
+    - list of (combined score, i, j)
+    """
+    return [p for p in ranked_pairs(result) if p[0] >= result["flag_at"]]
 
 
 def marked_rows(source, other, skeleton):
@@ -345,7 +365,7 @@ def marked_rows(source, other, skeleton):
     common = np.setdiff1d(np.intersect1d(mine, kgram_hashes(normalised(other or "")[0])), skeleton)
     marked = set()
     for start in np.flatnonzero(np.isin(mine, common)):
-        marked.update(range(rows[start], rows[start + K - 1] + 1))
+        marked.update(rows[start : start + K])
     return marked
 
 
@@ -364,25 +384,49 @@ def code_html(source, marked):
     return "<pre style='margin:0; white-space:pre-wrap'>" + "\n".join(lines) + "</pre>"
 
 
-def function_html(function, a, b, code_a, code_b, released, score, z):
-    """One function of a flagged pair: its score and z-score, and both answers side by side.
+def share_text(share, pairs):
+    """A pair's rank on a function in words, such as "top 2% of 45 pairs".
 
     Inputs:
-    - function: name; a, b: the students; code_a, code_b: their answers; released: the released cell's code
-    - score: the pair's score on this function (nan when either did not answer); z: its z-score
+    - share: from tail_shares; pairs: the number of pairs ranked
+    Returns:
+    - str
+    """
+    return f"top {100 * share:.2g}% of {pairs} pairs"
+
+
+def ranked_count(result, function):
+    """The number of pairs ranked on a function (both answered it).
+
+    Inputs:
+    - result: from analyse(); function: name
+    Returns:
+    - int
+    """
+    return int(np.triu(~np.isnan(result["scores"][function]), 1).sum())
+
+
+def function_html(result, codes, released, function, i, j):
+    """One function of a flagged pair: its score and rank, and both answers side by side, shared lines marked.
+
+    Inputs:
+    - result: from analyse(); codes, released: as for similarity_report; function: name; i, j: the students' indexes
     Returns:
     - str, HTML
     """
+    a, b = result["students"][i], result["students"][j]
+    code_a, code_b = codes[a].get(function), codes[b].get(function)
+    score, share = result["scores"][function][i, j], result["shares"][function][i, j]
     head = f"<h3>{html.escape(function)}"
     if math.isnan(score):
         return head + ": not answered by both</h3>"
-    skeleton = skeleton_hashes(released)
-    left = code_html(code_a, marked_rows(code_a, code_b, skeleton))
-    right = code_html(code_b, marked_rows(code_b, code_a, skeleton))
+    rank = "" if math.isnan(share) else f", {share_text(share, ranked_count(result, function))}"
+    skeleton = skeleton_hashes(released.get(function))
+    cell = "<td style='vertical-align:top; width:50%'>"
     return (
-        f"{head}: score {score:.2f}, z {z:+.1f}</h3><table><tr><th>{html.escape(a)}</th><th>{html.escape(b)}</th>"
-        f"</tr><tr><td style='vertical-align:top; width:50%'>{left}</td>"
-        f"<td style='vertical-align:top; width:50%'>{right}</td></tr></table>"
+        f"{head}: score {score:.2f}{rank}</h3><table><tr><th>{html.escape(a)}</th><th>{html.escape(b)}</th></tr>"
+        f"<tr>{cell}{code_html(code_a, marked_rows(code_a, code_b, skeleton))}</td>"
+        f"{cell}{code_html(code_b, marked_rows(code_b, code_a, skeleton))}</td></tr></table>"
     )
 
 
@@ -396,20 +440,9 @@ def pair_html(result, codes, released, rank, pair):
     """
     total, i, j = pair
     a, b = result["students"][i], result["students"][j]
-    order = sorted(result["functions"], key=lambda f: -np.nan_to_num(result["z"][f][i, j], nan=-math.inf))
+    order = sorted(result["functions"], key=lambda f: np.nan_to_num(result["shares"][f][i, j], nan=2.0))
     body = f"<h2 id='pair-{rank}'>{rank}. {html.escape(a)} and {html.escape(b)}: combined score {total:.1f}</h2>"
-    for function in order:
-        body += function_html(
-            function,
-            a,
-            b,
-            codes[a].get(function),
-            codes[b].get(function),
-            released.get(function),
-            result["scores"][function][i, j],
-            result["z"][function][i, j],
-        )
-    return body
+    return body + "".join(function_html(result, codes, released, function, i, j) for function in order)
 
 
 def function_rows(result):
@@ -434,36 +467,52 @@ def top_rows(result, flagged):
     """Rows of the table of flagged pairs.
 
     Inputs:
-    - result: from analyse(); flagged: list of (score, i, j); count: the number of functions both answered
+    - result: from analyse(); flagged: list of (combined score, i, j)
     Returns:
-    - list of (rank, student, student, combined score, functions both answered, most unusual functions)
+    - list of (rank, student, student, combined score, functions both answered, their most unusual functions)
     """
     rows = []
     for rank, (total, i, j) in enumerate(flagged, 1):
-        z = {f: result["z"][f][i, j] for f in result["functions"] if not math.isnan(result["z"][f][i, j])}
-        unusual = ", ".join(f"{f} ({v:+.1f})" for f, v in sorted(z.items(), key=lambda kv: -kv[1])[:3] if v > 2)
-        rows.append(
-            (rank, result["students"][i], result["students"][j], f"{total:.1f}", result["count"][i, j], unusual)
-        )
+        shares = {f: result["shares"][f][i, j] for f in result["functions"]}
+        unusual = sorted((v, f) for f, v in shares.items() if v <= 0.1)[:3]
+        words = ", ".join(f"{f} (top {100 * v:.2g}%)" for v, f in unusual)
+        rows.append((rank, result["students"][i], result["students"][j], f"{total:.1f}", result["count"][i, j], words))
     return rows
 
 
-HEADERS = ["rank", "student", "student", "combined score", "functions both answered", "most unusual (z)"]
+HEADERS = ["rank", "student", "student", "combined score", "functions both answered", "most unusual"]
 
 
-def too_few(out, assignment, n):
-    """The report when there are fewer than MIN_STUDENTS students: a sentence, on the page and in the fragment.
+def write_page(out, assignment, body):
+    """Write out/similarity/<assignment>.html.
 
     Inputs:
-    - out: results folder; assignment: name; n: the number of students
-    Returns:
-    - str, HTML fragment
+    - out: results folder; assignment: name; body: HTML
     """
-    sentence = f"<p>{n} student{'s' * (n != 1)}: too few to compare (at least {MIN_STUDENTS} are needed).</p>"
     path = out / "similarity" / f"{assignment}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(f"Similar code: {assignment}", sentence))
-    return f"<h3>Similar code: {html.escape(assignment)}</h3>{sentence}"
+    path.write_text(page(f"Similar code: {assignment}", body))
+
+
+def explanation(result):
+    """What the scores mean, for the page.
+
+    Inputs:
+    - result: from analyse()
+    Returns:
+    - str, HTML
+    """
+    return (
+        f"<p>{len(result['students'])} students, {result['pairs']} pairs. Each answer is compared with every other"
+        " answer to the same function once the released skeleton is discounted: names, strings and numbers do not"
+        " count, comments and docstrings are dropped, and answers left as released or empty are compared with"
+        " nobody. A pair's score on a function (shared fingerprints over all of theirs, 0 to 1) is ranked among"
+        " all pairs of the class on that function (top 1% = only 1 pair in 100 scores as high), and the ranks of"
+        " all functions both answered are combined: a combined score of s means that students who worked alone"
+        " would be this far out together about once in 10<sup>s</sup> pairs. Pairs from"
+        f" {result['flag_at']:.1f} on are flagged (by chance, fewer than {ALPHA:g} such pairs would be expected"
+        " in this class).</p>"
+    )
 
 
 def similarity_report(out, assignment, codes, released):
@@ -479,31 +528,23 @@ def similarity_report(out, assignment, codes, released):
     Returns:
     - str, HTML; when fewer than 3 students, a sentence saying there are too few to compare
     """
+    heading = f"<h3>Similar code: {html.escape(assignment)}</h3>"
     if len(codes) < MIN_STUDENTS:
-        return too_few(out, assignment, len(codes))
+        sentence = f"<p>{len(codes)} student(s): too few to compare (at least {MIN_STUDENTS} are needed).</p>"
+        write_page(out, assignment, sentence)
+        return heading + sentence
     result = analyse(codes, released)
-    flagged = [p for p in ranked_pairs(result["total"], result["count"]) if p[0] >= FLAG_AT]
-    how = (
-        f"<p>{len(codes)} students. Each answer is compared with every other answer to the same function once the"
-        " released skeleton is discounted; names, strings and numbers do not count, comments and docstrings are"
-        " dropped. A pair's score on a function is ranked against all pairs of the class on that function, and"
-        f" the ranks of all functions are combined. Pairs with a combined score of {FLAG_AT:g} or more are"
-        " flagged.</p>"
-    )
-    summary = f"<p><b>{len(flagged)}</b> pair{'s' * (len(flagged) != 1)} flagged.</p>"
-    body = f"<p><b>{html.escape(NOTE)}</b></p>{how}{summary}"
+    flagged = flagged_pairs(result)
+    summary = f"<p><b>{len(flagged)}</b> pair(s) of students flagged.</p>"
+    body = f"<p><b>{html.escape(NOTE)}</b></p>{explanation(result)}{summary}"
     if flagged:
         body += table(HEADERS, top_rows(result, flagged))
-    body += "<h2>Functions</h2>" + table(
-        ["function", "answered", "median score", "highest score"], function_rows(result)
-    )
-    for rank, pair in enumerate(flagged, 1):
-        body += pair_html(result, codes, released, rank, pair)
-    path = out / "similarity" / f"{assignment}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(f"Similar code: {assignment}", body))
-    link = f"<a href='similarity/{html.escape(assignment)}.html'>the flagged pairs' code side by side</a>"
-    fragment = f"<h3>Similar code: {html.escape(assignment)}</h3><p>{html.escape(NOTE)}</p>{summary}"
+    functions = table(["function", "students who answered", "median score", "highest score"], function_rows(result))
+    body += f"<h2>Functions</h2>{functions}"
+    body += "".join(pair_html(result, codes, released, rank, pair) for rank, pair in enumerate(flagged, 1))
+    write_page(out, assignment, body)
+    fragment = f"{heading}<p>{html.escape(NOTE)}</p>{summary}"
     if flagged:
         fragment += table(HEADERS, top_rows(result, flagged[:TOP]))
-    return fragment + f"<p>See {link}, per function, with scores.</p>"
+    link = f"<a href='similarity/{html.escape(assignment)}.html'>the flagged pairs' code side by side</a>"
+    return f"{fragment}<p>See {link}, function by function, with scores.</p>"
