@@ -39,7 +39,8 @@ def error_line(caught):
         return f"{type(caught).__name__}: {caught.msg} (line {caught.lineno})"
     frames = [f for f in traceback.extract_tb(caught.__traceback__) if f.filename.startswith("<cell ")]
     where = f" (line {frames[-1].lineno})" if frames else ""
-    message = " ".join("".join(traceback.format_exception_only(type(caught), caught)).split())
+    kind = next(k for k in type(caught).__mro__ if not k.__name__.startswith("_"))  # numpy's _ArrayMemoryError
+    message = " ".join(f"{kind.__name__}: {caught}".split())
     return message[:1000] + where
 
 

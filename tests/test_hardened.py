@@ -48,6 +48,33 @@ BROKEN_FUNCTIONS = {
         "    h[0, 0] -= 1.0\n    by += 0.0\n    by[0] = by[0] + 1.0\n    return scores, (h, Wy)",
     ),
 }
+STACKED = SOLUTION["rnn_step_forward_stacked"]
+TOP_LEVEL = {
+    # student: (the answer cell of rnn_step_forward_stacked, the status and words of its test's row): a cell that
+    # fails at top level before its def runs; the row names the cell and what happened, not only "not defined"
+    "cell-syntax-error": (
+        STACKED.replace("):", ")", 1),
+        "error",
+        "(the answer cell of rnn_step_forward_stacked) raised SyntaxError: expected ':' (line 1), so "
+        "rnn_step_forward_stacked is not defined",
+    ),
+    "cell-endless-loop": (
+        "while True:\n    pass\n\n\n" + STACKED,
+        "timeout",
+        "ran longer than 3 s and was left out, so rnn_step_forward_stacked is not defined",
+    ),
+    "cell-exits": (
+        "import os\n\nos._exit(3)\n\n\n" + STACKED,
+        "crashed",
+        "ended the student's process (it exited with status 3) and was left out, so rnn_step_forward_stacked",
+    ),
+    "cell-allocates-80-gb": (
+        "big = np.ones(10**10)\n\n\n" + STACKED,
+        "error",
+        "raised MemoryError: Unable to allocate",
+    ),
+}
+HUGE_MESSAGE = "def linear_forward(h, Wy, by):\n    raise ValueError('x' * 2_000_000)"
 EXTRA_CELLS = {
     # student: a cell added after the answers (the answers are the solution's)
     "top-level-loop": "while True:\n    pass",
@@ -105,6 +132,9 @@ def graded(tmp_path_factory):
     write(submitted, GOOD, submission(A, SOLUTION))
     for student, (function, code) in BROKEN_FUNCTIONS.items():
         write(submitted, student, submission(A, {**SOLUTION, function: code}))
+    for student, (cell, _, _) in TOP_LEVEL.items():
+        write(submitted, student, submission(A, {**SOLUTION, "rnn_step_forward_stacked": cell}))
+    write(submitted, "huge-message", submission(A, {**SOLUTION, "linear_forward": HUGE_MESSAGE}))
     for student, extra in EXTRA_CELLS.items():
         nb = submission(A, SOLUTION)
         nb.cells.append(nbformat.v4.new_code_cell(extra))
@@ -173,7 +203,7 @@ def test_the_correct_submission_keeps_full_marks_beside_the_broken_ones(graded):
     "student, status, words",
     [
         ("renamed", "failed", "rnn_forward is not defined"),
-        ("syntax-error", "failed", "linear_forward is not defined"),
+        ("syntax-error", "error", "raised SyntaxError: invalid syntax (line 2), so linear_forward is not defined"),
         ("raises", "error", "linear_forward raised ValueError: not done"),
         ("endless", "timeout", "ran longer than 3 s"),
         ("sleeps", "timeout", "ran longer than 3 s"),
@@ -200,11 +230,35 @@ def test_a_broken_function_loses_its_points_with_a_reason_and_nothing_else(grade
             assert r["status"] == "ok", r
 
 
+@pytest.mark.parametrize("student", sorted(TOP_LEVEL))
+def test_a_cell_that_fails_at_top_level_is_named_with_what_happened(graded, student):
+    rows, _, _ = graded
+    _, status, words = TOP_LEVEL[student]
+    (stacked,) = of(rows, student, "rnn_step_forward_stacked")
+    assert stacked["status"] == status and words in stacked["message"], stacked
+    assert "cell " in stacked["message"]
+    assert all(r["status"] == "ok" for r in of(rows, student) if r["test"] != "rnn_step_forward_stacked")
+
+
+def test_a_2_mb_message_is_cut_in_grades_csv_and_the_report(graded):
+    rows, out, _ = graded
+    (linear,) = of(rows, "huge-message", "linear_forward")
+    assert linear["status"] == "error" and len(linear["message"]) <= 20_100
+    assert "more characters)" in linear["message"]
+    with open(out / "grades.csv", newline="") as handle:
+        cut = next(
+            r for r in csv.DictReader(handle) if r["student"] == "huge-message" and r["test"] == "linear_forward"
+        )
+    assert 2000 <= len(cut["message"]) <= 2100 and cut["message"].endswith("more characters)")
+    assert (out / "grades.csv").stat().st_size < 200_000
+    assert (out / "report.html").stat().st_size < 1_000_000
+
+
 @pytest.mark.parametrize("student", sorted(set(EXTRA_CELLS) - {"patches-numpy"}))
 def test_a_harmless_or_hostile_extra_cell_costs_nothing(graded, student):
     rows, out, _ = graded
     assert total(rows, student) == 25, [r for r in of(rows, student) if r["status"] != "ok"]
-    record = json.loads(next((out / "records" / student).rglob("*.json")).read_text())
+    record = json.loads((out / "records" / student / f"{A}.json").read_text())
     if student in ("top-level-loop", "top-level-exit"):
         assert record["skipped"] or record["cell_errors"]
 
@@ -232,14 +286,16 @@ def test_edited_or_deleted_tests_are_reported_and_change_no_score(graded):
     assert total(rows, "tampered") == 25
 
 
-@pytest.mark.parametrize(
-    "student, words",
-    [("unreadable", "not a readable notebook"), ("misnamed", "expected rnn_bptt.ipynb"), ("missing", "no notebook")],
-)
+@pytest.mark.parametrize("student, words", [("unreadable", "not a readable notebook"), ("missing", "no notebook")])
 def test_a_notebook_that_cannot_be_graded_is_invalid_with_a_reason(graded, student, words):
     rows, _, _ = graded
     assert all(r["status"] == "invalid" and words in r["message"] and r["score"] == 0 for r in of(rows, student))
     assert len(of(rows, student)) == 9
+
+
+def test_a_renamed_notebook_is_recognised_by_its_cells_and_graded(graded):
+    rows, _, _ = graded
+    assert total(rows, "misnamed") == 25 and {r["notebook"] for r in of(rows, "misnamed")} == {"my_rnn_final.ipynb"}
 
 
 def test_feedback_and_report_show_no_hidden_code(graded):
@@ -259,7 +315,7 @@ def test_feedback_and_report_show_no_hidden_code(graded):
 
 def test_a_second_run_skips_what_is_graded_and_force_grades_again(graded, tmp_path):
     rows, out, _ = graded
-    record = out / "records" / GOOD / A / f"{A}.ipynb.json"
+    record = out / "records" / GOOD / f"{A}.json"
     before = record.stat().st_mtime_ns
     again = grade(out.parent / "submitted", out, workers=2, timeout=3, quiet=True)
     assert record.stat().st_mtime_ns == before
@@ -278,6 +334,11 @@ def test_an_lms_zip_is_graded(graded, tmp_path):
         z.write(good, f"Grace Hopper_42_assignsubmission_file_/{A}.ipynb")
     rows = grade(archive, tmp_path / "results", workers=2, timeout=3, quiet=True)
     assert {r["student"] for r in rows} == {"lovelaceada", "Grace-Hopper"}
+    totals = list(csv.DictReader(open(tmp_path / "results" / "totals.csv")))
+    assert {(t["student"], t["lms"], t["lms_id"]) for t in totals} == {
+        ("lovelaceada", "canvas", "1234"),
+        ("Grace-Hopper", "moodle", "42"),
+    }
     assert sum(r["score"] for r in rows) == 50
 
 

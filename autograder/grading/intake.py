@@ -13,9 +13,9 @@ Sources, as a folder or a zip of it (a zip is unpacked afresh on every run):
 
 Which assignment a notebook is: its content says, by the nbgrader cell ids it shares with one released notebook
 (ids every notebook has, such as "setup", do not count); without them, its file name (Jupyter's copy names
-"-Copy1", " (1)" and Canvas's "-1" stripped, any case). The assignment it was submitted for (its nbgrader folder,
-or --assignment for an LMS download) must agree; in an LMS download without --assignment, a notebook the content
-and name leave open takes the assignment of every other notebook of the download, when they all agree.
+"-Copy1", " (1)" and Canvas's "-1" stripped, any case). The assignment it was submitted for must agree: its
+nbgrader folder, or for an LMS download (one download, one assignment) --assignment, or else the assignment of
+more than half of the download's notebooks; a notebook of another assignment is invalid, with both named.
 
 One result per student and assignment: of several notebooks, the one graded is the first by
 1. a notebook that can be graded, before one that cannot;
@@ -230,24 +230,25 @@ def read_notebook(path):
         return None, f"not a readable notebook ({type(error).__name__}: {str(error)[:200]})"
 
 
-def resolve(found, wanted):
+def resolve(found, wanted, because):
     """(assignment or None, problem, how the assignment was known) of a notebook file.
 
-    wanted: the assignment it was submitted for (its folder, or --assignment), or None.
+    wanted: the assignment it was submitted for, or None; because: why, in words ("it was submitted for",
+    "the download is for", "most notebooks of the download are").
     """
     nb, problem = read_notebook(found.path)
     if problem:
         return wanted, problem, ""
     content = by_content(nb)
     if content and wanted and content != wanted:
-        return wanted, f"this is the {content} notebook (by its cells), submitted for {wanted}", "submitted for"
+        return wanted, f"this is the {content} notebook (by its cells), but {because} {wanted}", ""
     if content:
         return content, "", "recognised by its cells as"
     if wanted:
-        return wanted, "", "has none of the released cells; graded as submitted for"
+        return wanted, "", f"none of the released cells kept; graded as {wanted}, as {because}"
     named = by_name(found.uploaded)
     if named:
-        return named, "", "has none of the released cells; by its name,"
+        return named, "", "none of the released cells kept; by its name,"
     return None, "", ""
 
 
@@ -272,29 +273,24 @@ def student_keys(found):
 
 
 def candidates(found, keys, assignment):
-    """The Candidate of every notebook file of a student; assignment: --assignment, or None."""
+    """The Candidate of every notebook file of a student; assignment: --assignment, or None.
+
+    An LMS download is one assignment: --assignment, or else the one most of its notebooks are (by their cells or
+    names), when more than half are; a notebook of another assignment in it is invalid.
+    """
     found = [f for f in found if f.name and not f.ignore]
-    chosen = [
-        Candidate(
-            f, keys[(f.lms, f.lms_id or f.name)], *resolve(f, f.submitted_for or assignment), f.path.stat().st_mtime
-        )
-        for f in found
-    ]
-    return unrecognised(infer_download_assignment(chosen) if assignment is None else chosen)
 
+    def candidate(f, download, because):
+        wanted, because = (f.submitted_for, "it was submitted for") if f.submitted_for else (download, because)
+        return Candidate(f, keys[(f.lms, f.lms_id or f.name)], *resolve(f, wanted, because), f.path.stat().st_mtime)
 
-def infer_download_assignment(chosen):
-    """In an LMS download (one download, one assignment), a notebook whose assignment is open takes the one every
-    other notebook of the download was recognised as, when they all agree."""
-    known = {c.assignment for c in chosen if c.found.lms != "nbgrader" and c.assignment and not c.problem}
-    if len(known) != 1:
-        return chosen
-    (only,) = known
-    how = "has none of the released cells; graded as the assignment of the rest of the download,"
-    return [
-        c._replace(assignment=only, how=c.how or how) if c.found.lms != "nbgrader" and c.assignment is None else c
-        for c in chosen
-    ]
+    chosen = [candidate(f, assignment, "the download is for") for f in found]
+    lms = [c.assignment for c in chosen if c.found.lms != "nbgrader" and not c.problem]
+    most = max(set(lms), key=lms.count, default=None)
+    if assignment is None and most and lms.count(most) * 2 > len(lms):
+        because = "most notebooks of this download are"
+        chosen = [candidate(c.found, most, because) if c.found.lms != "nbgrader" else c for c in chosen]
+    return unrecognised(chosen)
 
 
 def unrecognised(chosen):
@@ -322,7 +318,12 @@ def why_first(first, other):
     """Why first is graded rather than other, in words."""
     if first.found.order != other.found.order:
         (a, n), (b, m) = first.found.order, other.found.order
-        return f"a later Canvas submission (id {a} after {b})" if a != b else f"uploaded again later (-{n} after -{m})"
+        earlier = f"-{m}" if m else "the first upload"
+        return (
+            f"a later Canvas submission (id {a} after {b})"
+            if a != b
+            else f"uploaded again later (-{n} after {earlier})"
+        )
     if first.mtime != other.mtime:
         return f"a newer file ({when(first.mtime)}, the other {when(other.mtime)})"
     if named_as_released(first) != named_as_released(other):

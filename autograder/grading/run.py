@@ -130,7 +130,7 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     changed = records.write_changes(out, before, totals)
     counts = ", ".join(f"{sum(v == s for v in state.values())} {s}" for s in ("new", "changed", "unchanged"))
     again = f"; all {len(todo)} graded again (--force)" if force else ""
-    say(f"results: {len(jobs)} of {len({j.student for j in jobs})} students: {counts}, {gone} gone{again}")
+    say(f"results: {len(jobs)} ({len({j.student for j in jobs})} students): {counts}; {gone} gone, removed{again}")
     say(f"totals changed for {changed} (changes.csv)")
     return [r for record in graded for r in record["rows"]]
 
