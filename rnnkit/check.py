@@ -38,6 +38,22 @@ def program(notebook):
     return cells
 
 
+def read(path):
+    """(the notebook at path as JSON, "") or (None, why it cannot be checked, in words)."""
+    if not path.is_file():
+        return None, "no such file" if not path.exists() else "a folder, not a notebook (.ipynb)"
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if not text.strip():
+        return None, "the file is empty: save the notebook in Jupyter (Ctrl+S), then check it again"
+    try:
+        notebook = json.loads(text)
+    except ValueError:
+        return None, "not a notebook (not JSON): give the .ipynb file of an exercise"
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        return None, "not a notebook (no cells): give the .ipynb file of an exercise"
+    return notebook, ""
+
+
 def _read_reports(stream, reports):
     """Put each report line of the runner on the queue, then None when the runner's output ends."""
     for line in stream:
@@ -107,7 +123,11 @@ def check(path, timeout=30.0, say=print):
     """Run the visible tests of the notebook at path and say what they found; return the exit status
     (0 when every visible test passed, 1 when one did not, 2 when the file holds no visible test)."""
     path = Path(path)
-    cells = program(json.loads(path.read_text(encoding="utf-8")))
+    notebook, why = read(path)
+    if why:
+        say(f"{path}: {why}")
+        return 2
+    cells = program(notebook)
     if not any(c["id"].startswith(VISIBLE) for c in cells):
         say(f"{path}: no visible tests found (is it a notebook of the course, with its cells' metadata?)")
         return 2

@@ -284,3 +284,10 @@ def test_the_newer_file_and_the_later_canvas_submission_win(tmp_path):
     reasons = {line.file: line.reason for line in lines if line.outcome == "superseded"}
     assert "a later Canvas submission (id 30 after 20)" in reasons["ann_1_20_rnn_bptt.ipynb"]
     assert "uploaded again later (-2 after the first upload)" in reasons["bo_2_40_rnn_bptt.ipynb"]
+
+
+def test_the_class_report_has_the_similarity_check_of_each_assignment(graded):
+    _, out, _ = graded["canvas.zip"]
+    report = (out / "report.html").read_text()
+    assert "similarity/rnn_bptt.html" in report and "not a verdict" in report
+    assert (out / "similarity" / "rnn_bptt.html").is_file()

@@ -229,6 +229,27 @@ def test_the_check_leaves_out_a_cell_that_hangs(student, tmp_path):
     assert re.search(r"rnn_step_jacobian\s+passed", done.stdout), done.stdout
 
 
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("missing.ipynb", None, "no such file"),
+        ("empty.ipynb", "", "the file is empty"),
+        ("notes.ipynb", "my notes", "not a notebook (not JSON)"),
+        ("folder.ipynb", "folder", "a folder, not a notebook"),
+    ],
+)
+def test_the_check_of_a_file_that_is_no_notebook_says_so_in_one_line(student, tmp_path, name, content, words):
+    if content == "folder":
+        (tmp_path / name).mkdir()
+    elif content is not None:
+        (tmp_path / name).write_text(content)
+    done = subprocess.run(
+        [str(student), "-m", "rnnkit", "check", name], cwd=tmp_path, capture_output=True, text=True, env=clean_env()
+    )
+    assert done.returncode == 2 and done.stdout.startswith(f"{name}: {words}"), done.stdout
+    assert len(done.stdout.strip().splitlines()) == 1 and not done.stderr, done.stderr
+
+
 def imported_modules(source):
     """Top-level names of the modules a piece of Python source imports."""
     names = set()
