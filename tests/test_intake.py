@@ -291,3 +291,33 @@ def test_the_class_report_has_the_similarity_check_of_each_assignment(graded):
     report = (out / "report.html").read_text()
     assert "similarity/rnn_bptt.html" in report and "not a verdict" in report
     assert (out / "similarity" / "rnn_bptt.html").is_file()
+
+
+STUDENT_DATA = [
+    # what the README's instructor commands write in the course directory (nbgrader's and the hardened grader's)
+    "submitted/alice/rnn_bptt/rnn_bptt.ipynb",
+    "autograded/alice/rnn_bptt/rnn_bptt.ipynb",
+    "feedback/alice/rnn_bptt/rnn_bptt.html",
+    "gradebook.db",
+    "grades.csv",
+    ".nbgrader.log",
+    "downloaded/rnn_bptt/archive/canvas.zip",
+    "results/grades.csv",
+    "results/unpacked/alice/rnn_bptt/rnn_bptt.ipynb",
+    "results/records/alice/rnn_bptt.json",
+    "grading-demo/results/totals.csv",
+    "canvas.zip",
+    "public/notebooks/rnn_bptt.ipynb",
+]
+
+
+@pytest.mark.parametrize("path", STUDENT_DATA)
+def test_student_data_in_the_course_directory_is_ignored_by_git(path):
+    done = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
+    assert done.returncode == 0, f"{path} is not in .gitignore: one `git add .` would publish it"
+
+
+def test_the_readme_grades_into_an_ignored_folder():
+    readme = (ROOT / "README.md").read_text()
+    outs = set(__import__("re").findall(r"--out (\S+)", readme))
+    assert outs and all(f"{out}/grades.csv" in STUDENT_DATA or out == "RESULTS" for out in outs), outs
