@@ -4,7 +4,7 @@ python -m autograder generate     write exercises/ from solutions/ (student note
 python -m autograder check-generated
                                   exit 1 if exercises/ differs from what generate would write
 python -m autograder grade [SUBMISSIONS --out RESULTS] [--workers N | --cluster tcp://HOST:PORT] [--timeout S]
-                           [--force] [--gradebook DB]
+                           [--force] [--gradebook DB] [--assignment NAME] [--canvas-assignment-id NAME=ID]
                                   hardened grading of a submitted/ folder or an LMS zip (no SUBMISSIONS:
                                   a demo class, into grading-demo/), in a local pool or on a Dask cluster
 """
@@ -62,12 +62,8 @@ def canvas_pair(text):
     return text
 
 
-def main(argv=None):
-    """Parse argv (default: the command line), run the command; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("generate", help="write exercises/ from solutions/")
-    commands.add_parser("check-generated", help="exit 1 if exercises/ is not what generate writes")
+def grade_parser(commands):
+    """The arguments of python -m autograder grade, added to the subcommands."""
     grading = commands.add_parser("grade", help="grade submissions in sandboxes (no SUBMISSIONS: a demo class)")
     grading.add_argument("submissions", nargs="?", help="nbgrader submitted/ folder, or an LMS zip")
     grading.add_argument("--out", help="results folder (default: grading-demo/results for the demo)")
@@ -89,6 +85,15 @@ def main(argv=None):
         default=[],
         help="the Canvas assignment id of NAME, for canvas_grades.csv's column (repeatable)",
     )
+
+
+def main(argv=None):
+    """Parse argv (default: the command line), run the command; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("generate", help="write exercises/ from solutions/")
+    commands.add_parser("check-generated", help="exit 1 if exercises/ is not what generate writes")
+    grade_parser(commands)
     args = parser.parse_args(argv)
 
     if args.command == "grade":

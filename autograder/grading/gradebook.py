@@ -2,6 +2,8 @@
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from autograder.grading.notebooks import assignments
+
 
 def write_gradebook(url, rows):
     """Set the autograded score of every test cell graded in rows.
@@ -11,6 +13,7 @@ def write_gradebook(url, rows):
     - rows: rows of grades.csv; the assignments must exist in the gradebook (nbgrader generate_assignment)
     """
     url = url if "://" in url else f"sqlite:///{url}"
+    rows = [r for r in rows if r["assignment"] in assignments()]  # a student whose files are none of the course's
     with Gradebook(url) as gb:
         for student, assignment in sorted({(r["student"], r["assignment"]) for r in rows}):
             gb.update_or_create_student(student)

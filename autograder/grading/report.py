@@ -111,44 +111,55 @@ def similarity_sections(out, graded):
     return sections
 
 
-def write_class_report(out, graded):
-    """report.html in out: per assignment, a histogram of totals (whole students), the share of students losing
-    each test, the most common messages and the similarity check; then the statuses."""
+def class_figure(totals, tests, fail_rate):
+    """The figure of one assignment: a histogram of the students' totals (whole students on its axis) and the
+    share of students who lost each test's points."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
+    left.hist(list(totals.values()), bins=min(20, max(5, len(totals))), color="#4c72b0")
+    left.set_xlabel("total score")
+    left.set_ylabel("students")
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    right.barh(tests, fail_rate, color="#c44e52")
+    right.set_xlabel("share of students who lost the points")
+    right.set_xlim(0, 1)
+    right.invert_yaxis()
+    fig.tight_layout()
+    image = figure_html(fig)
+    plt.close(fig)
+    return image
+
+
+def assignment_section(assignment, arows):
+    """The report's section of one assignment, from its rows: the figure and the most common messages."""
+    totals = defaultdict(float)
+    for r in arows:
+        totals[r["student"]] += r["score"]
+    tests = [t for t in dict.fromkeys(r["test"] for r in arows) if t != "notebook"]
+    fail_rate = [sum(r["status"] != "ok" for r in arows if r["test"] == t) / max(1, len(totals)) for t in tests]
+    body = f"<h2>{html.escape(assignment)}: {len(totals)} students</h2>{class_figure(totals, tests, fail_rate)}"
+    counts = Counter((r["test"], r["status"], common_message(r["message"])) for r in arows if r["status"] != "ok")
+    return (
+        body
+        + "<h3>Most common messages</h3>"
+        + table(["test", "status", "message", "students"], [(*k, n) for k, n in counts.most_common(15)], 2)
+    )
+
+
+def write_class_report(out, graded):
+    """report.html in out: per assignment, a histogram of totals, the share of students losing each test, the most
+    common messages and the similarity check; then the statuses."""
     rows = [r | {"message": cut(r["message"], CSV_CHARACTERS)} for record in graded for r in record["rows"]]
     similar = similarity_sections(out, graded)
-    body = ""
     by_assignment = defaultdict(list)
     for r in rows:
         by_assignment[r["assignment"]].append(r)
-    for assignment, arows in sorted(by_assignment.items()):
-        totals = defaultdict(float)
-        for r in arows:
-            totals[r["student"]] += r["score"]
-        tests = [t for t in dict.fromkeys(r["test"] for r in arows) if t != "notebook"]
-        fail_rate = [sum(r["status"] != "ok" for r in arows if r["test"] == t) / max(1, len(totals)) for t in tests]
-        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
-        left.hist(list(totals.values()), bins=min(20, max(5, len(totals))), color="#4c72b0")
-        left.set_xlabel("total score")
-        left.set_ylabel("students")
-        left.yaxis.set_major_locator(MaxNLocator(integer=True))
-        right.barh(tests, fail_rate, color="#c44e52")
-        right.set_xlabel("share of students who lost the points")
-        right.set_xlim(0, 1)
-        right.invert_yaxis()
-        fig.tight_layout()
-        body += f"<h2>{html.escape(assignment)}: {len(totals)} students</h2>{figure_html(fig)}"
-        plt.close(fig)
-        counts = Counter((r["test"], r["status"], common_message(r["message"])) for r in arows if r["status"] != "ok")
-        body += "<h3>Most common messages</h3>" + table(
-            ["test", "status", "message", "students"], [(*k, n) for k, n in counts.most_common(15)], 2
-        )
-        body += similar.get(assignment, "")
+    body = "".join(assignment_section(a, arows) + similar.get(a, "") for a, arows in sorted(by_assignment.items()))
     status_counts = Counter(r["status"] for r in rows)
     body += "<h2>Statuses</h2>" + table(["status", "rows"], sorted(status_counts.items()))
     (out / "report.html").write_text(page("Class report", body))

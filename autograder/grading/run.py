@@ -110,9 +110,7 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     say = options.get("say") or (lambda line: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    jobs, lines = intake.take_in(source, out / "unpacked", options.get("assignment"))
-    intake.write_manifest(out, lines)
-    say(intake.summary(lines))
+    jobs = take_in(source, out, options.get("assignment"), say)
     grader = records.fingerprint()
     keys = {job: records.record_key(job, grader) for job in jobs}
     state = records.states(out, jobs, keys)
@@ -128,11 +126,25 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     graded = [records.load(out, job) for job in jobs]
     totals = write_results(out, graded, gradebook, options.get("canvas_ids"))
     changed = records.write_changes(out, before, totals)
-    counts = ", ".join(f"{sum(v == s for v in state.values())} {s}" for s in ("new", "changed", "unchanged"))
-    again = f"; all {len(todo)} graded again (--force)" if force else ""
-    say(f"results: {len(jobs)} ({len({j.student for j in jobs})} students): {counts}; {gone} gone, removed{again}")
+    say(rerun_summary(jobs, state, gone, len(todo) if force else None))
     say(f"totals changed for {changed} (changes.csv)")
     return [r for record in graded for r in record["rows"]]
+
+
+def take_in(source, out, assignment, say):
+    """The Jobs of source (grading.intake), its manifest written to out/intake.csv and summed up with say."""
+    jobs, lines = intake.take_in(source, out / "unpacked", assignment)
+    intake.write_manifest(out, lines)
+    say(intake.summary(lines))
+    return jobs
+
+
+def rerun_summary(jobs, state, gone, forced):
+    """What a run found in one line: results, students, how many new, changed, unchanged and gone; forced: how many
+    were graded again with --force, or None."""
+    counts = ", ".join(f"{sum(v == s for v in state.values())} {s}" for s in ("new", "changed", "unchanged"))
+    again = f"; all {forced} graded again (--force)" if forced is not None else ""
+    return f"results: {len(jobs)} ({len({j.student for j in jobs})} students): {counts}; {gone} gone, removed{again}"
 
 
 def grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, done):
