@@ -1,5 +1,5 @@
 # The commands of the README. Each sets up .venv and MathJax first (skipped when up to date).
-.PHONY: setup book test wheel publish
+.PHONY: setup book test test-fast wheel publish
 
 setup:
 	bash scripts/setup.sh
@@ -7,8 +7,13 @@ setup:
 book: setup
 	.venv/bin/jupyter-book build . --all -W -n --keep-going
 
+# Every tier (tests/conftest.py: fast, plumbing, slow), the slow one in parallel with the others.
 test: setup
 	bash scripts/test.sh
+
+# The fast tier alone: every in-process test (hidden checks on every mutant, derivations, library, layout, style).
+test-fast: setup
+	bash scripts/test.sh -m fast
 
 # The student package's wheel, dist/rnnkit-<version>-py3-none-any.whl (every book build also puts it in the site).
 wheel: setup

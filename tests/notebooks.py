@@ -100,3 +100,24 @@ def mutants(assignment):
     """name -> Mutant for each file of tests/submissions/<assignment>/mutants/."""
     folder = ROOT / "tests" / "submissions" / assignment / "mutants"
     return {path.stem: read_mutant(path) for path in sorted(folder.glob("*.py"))}
+
+
+# The one mutant of each exercise that also goes through nbgrader, a student's kernel and the cluster (the
+# plumbing tier); every mutant goes through the hidden checks in process (test_hidden_checks), the visible tests in
+# process (test_visible_checks) and the sandbox once (test_sandboxed_mutants).
+PLUMBED = {
+    "rnn_bptt": "backward_changes_dh_in_place",  # caught by a hidden test only
+    "vanishing": "clip_by_value",
+    "lstm": "step_backward_ignores_dc_next",
+    "gru": "z_and_one_minus_z_swapped",
+    "char_lm": "chunk_starts_from_zeros",  # calls the cells the grader lends
+}
+
+# Mutants no visible test can catch: only the hidden tests see them (the visible test pins what they miss).
+VISIBLE_MISSES = {
+    ("rnn_bptt", "many_to_one_uses_first_state"),  # its own loss and gradients agree; the visible loss is log(C)
+    ("vanishing", "jacobian_changes_h_next_in_place"),  # no visible test looks at the arguments afterwards
+    ("vanishing", "norms_change_dh_last_in_place"),
+}
+# A mutant whose visible failure shows in another function's test than the one it breaks.
+SEEN_IN = {("gru", "forward_states_stored_in_float32"): {"gru_backward"}}  # float32 states spoil the gradient check

@@ -26,18 +26,21 @@ def pages(html):
     return sorted(html.rglob("*.html"))
 
 
+@pytest.mark.slow
 def test_every_chapter_of_the_toc_is_built(html):
     toc = (ROOT / "_toc.yml").read_text()
     for entry in re.findall(r"(?:root|file): (\S+)", toc):
         assert (html / f"{entry}.html").is_file(), entry
 
 
+@pytest.mark.slow
 def test_no_page_loads_anything_from_another_host(html):
     for page in pages(html):
         for tag, _, url in RESOURCE.findall(page.read_text()):
             assert not re.match(r"(https?:)?//", url), f"{page.name}: <{tag}> loads {url}"
 
 
+@pytest.mark.slow
 def test_math_is_typeset_by_the_mathjax_served_with_the_book(html):
     page = (html / "book" / "bptt.html").read_text()
     scripts = [url for tag, _, url in RESOURCE.findall(page) if "mathjax" in url.lower()]
@@ -46,6 +49,7 @@ def test_math_is_typeset_by_the_mathjax_served_with_the_book(html):
     assert (html / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
 
+@pytest.mark.slow
 def test_each_chapter_links_its_exercise_notebook(html):
     assert {"rnn", "bptt"} <= set(CHAPTERS_WITH_EXERCISES)
     linked = set().union(*CHAPTERS_WITH_EXERCISES.values())
@@ -59,6 +63,7 @@ def test_each_chapter_links_its_exercise_notebook(html):
                 assert (html / "book" / link).resolve().is_file(), link
 
 
+@pytest.mark.slow
 def test_no_solution_code_or_hidden_test_reaches_the_book(html):
     secrets = set().union(*(secret_lines(a) for a in assignments()))
     assert secrets
@@ -73,11 +78,13 @@ def test_no_solution_code_or_hidden_test_reaches_the_book(html):
         assert not leaked, f"{path}: {leaked[:3]}"
 
 
+@pytest.mark.slow
 def test_figures_are_drawn_at_build_time(html):
     assert len(list((html / "_images").glob("*.png"))) >= 5
     assert "execute_notebooks: force" in (ROOT / "_config.yml").read_text()
 
 
+@pytest.mark.fast
 def test_chapters_are_markdown_notebooks_without_outputs():
     for source in (ROOT / "book").glob("*.md"):
         text = source.read_text()
@@ -86,6 +93,7 @@ def test_chapters_are_markdown_notebooks_without_outputs():
     assert not list((ROOT / "book").glob("*.ipynb"))
 
 
+@pytest.mark.slow
 def test_the_site_holds_the_student_wheel_and_the_setup_page_links_it(html):
     assert (html / WHEEL).is_file(), "book/wheel_links.py builds rnnkit's wheel into every build"
     assert f'href="../{WHEEL}"' in (html / "book" / "setup.html").read_text()

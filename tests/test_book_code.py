@@ -4,7 +4,10 @@ process tuning, and every gradient check asserts. Experiment machinery lives in 
 import ast
 import re
 
+import pytest
 from notebooks import ROOT
+
+pytestmark = pytest.mark.fast
 
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
 RUN = 6  # a run of this many identical lines of code in two places counts as copied

@@ -25,6 +25,8 @@ from playwright.sync_api import sync_playwright
 
 from rnnkit import WHEEL
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LOOPBACK = {"127.0.0.1", "localhost"}

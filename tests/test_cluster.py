@@ -25,6 +25,8 @@ from test_hardened import BROKEN_FUNCTIONS, EXTRA_CELLS, GOOD, SOLUTION, A, writ
 from autograder.grading import records
 from autograder.grading.run import grade
 
+pytestmark = pytest.mark.plumbing
+
 TIMEOUT = 3  # seconds per cell and per call, as in tests/test_hardened.py
 WAIT = 120  # the longest any wait for a process or a condition may take, on a loaded machine
 KILLS_WORKERS = "kills-workers"  # the student whose grading kills the worker process (PRELOAD)
@@ -143,8 +145,12 @@ def cluster(processes):
     return address
 
 
+CLUSTER_MUTANTS = 6  # enough notebooks for a worker to be killed while it grades one
+
+
 def write_class(submitted):
-    """The hostile class of tests/test_hardened.py and the mutants of tests/submissions/; the students."""
+    """The hostile class of tests/test_hardened.py and some mutants of tests/submissions/ (every mutant goes through
+    the sandbox in test_sandboxed_mutants); the students."""
     write(submitted, GOOD, submission(A, SOLUTION))
     for student, (function, code) in BROKEN_FUNCTIONS.items():
         write(submitted, student, submission(A, {**SOLUTION, function: code}))
@@ -152,7 +158,7 @@ def write_class(submitted):
         nb = submission(A, SOLUTION)
         nb.cells.append(nbformat.v4.new_code_cell(extra))
         write(submitted, student, nb)
-    for name, mutant in mutants(A).items():
+    for name, mutant in sorted(mutants(A).items())[:CLUSTER_MUTANTS]:
         write(submitted, f"mutant-{name}", submission(A, {**SOLUTION, **mutant.code}))
     write(submitted, "twin", submission(A, SOLUTION))  # the same bytes as GOOD: graded as its own task
     tampered = submission(A, SOLUTION)

@@ -10,6 +10,8 @@ from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
 
+pytestmark = pytest.mark.fast
+
 D, H, C, T = 3, 4, 2, 6
 
 

@@ -13,6 +13,8 @@ from notebooks import ROOT
 
 from lab.functions import cross_entropy
 
+pytestmark = pytest.mark.fast
+
 H_FD = 1e-6
 CELL = re.compile(r"```\{code-cell\} ipython3\n(.*?)```", re.S)
 

@@ -12,6 +12,8 @@ import pytest
 from autograder.gradcheck import numerical_gradient, rel_error
 from lab import lm
 
+pytestmark = pytest.mark.fast
+
 V, H = 6, 4
 
 

@@ -13,6 +13,8 @@ from notebooks import solution_namespace
 from autograder.gradcheck import numerical_gradient, rel_error
 from autograder.reference import gru as ref
 
+pytestmark = pytest.mark.fast
+
 D, H, C, T = 3, 4, 2, 5
 PARTS = "rzn"
 

@@ -10,6 +10,8 @@ import pytest
 
 from autograder.gradcheck import numerical_gradient, rel_error
 
+pytestmark = pytest.mark.fast
+
 D, H, T = 3, 5, 12
 
 

@@ -8,6 +8,8 @@ w' <= 1 there is one. Independent of the chapter: the fixed points are found by 
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.fast
+
 
 def threshold(w_prime):
     return np.sqrt(w_prime * (w_prime - 1.0)) - np.arctanh(np.sqrt(1.0 - 1.0 / w_prime))

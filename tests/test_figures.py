@@ -6,6 +6,8 @@ import matplotlib
 import pytest
 from notebooks import ROOT
 
+pytestmark = pytest.mark.fast
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 

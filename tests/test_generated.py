@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from notebooks import (
     ROOT,
     answer_cells,
@@ -20,6 +21,7 @@ from autograder.contract import EXERCISES
 ASSIGNMENTS = assignments()
 
 
+@pytest.mark.plumbing
 def test_exercises_are_what_generate_makes_from_solutions_now():
     done = subprocess.run(
         [sys.executable, "-m", "autograder", "check-generated"], cwd=ROOT, capture_output=True, text=True
@@ -27,11 +29,13 @@ def test_exercises_are_what_generate_makes_from_solutions_now():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.fast
 def test_every_assignment_has_a_student_notebook():
     released = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir())
     assert released == list(ASSIGNMENTS)
 
 
+@pytest.mark.fast
 def test_student_notebooks_hold_no_solution_code_or_hidden_test():
     for assignment in ASSIGNMENTS:
         secrets = secret_lines(assignment)
@@ -44,6 +48,7 @@ def test_student_notebooks_hold_no_solution_code_or_hidden_test():
         assert not leaked, leaked
 
 
+@pytest.mark.fast
 def test_student_notebooks_carry_no_outputs():
     for assignment in ASSIGNMENTS:
         for nb in (solution_notebook(assignment), student_notebook(assignment)):
@@ -52,6 +57,7 @@ def test_student_notebooks_carry_no_outputs():
                     assert cell.outputs == [] and cell.execution_count is None
 
 
+@pytest.mark.fast
 def test_every_answer_cell_has_a_graded_hidden_test():
     # Except a cell where students paste functions of an earlier exercise (graded there, not here).
     for assignment in ASSIGNMENTS:
@@ -68,6 +74,7 @@ def test_every_answer_cell_has_a_graded_hidden_test():
             assert f'check("{name}", globals())' in cell.source
 
 
+@pytest.mark.plumbing
 def test_every_solution_notebook_runs_clean_with_its_visible_and_hidden_tests():
     from nbclient import NotebookClient
 
@@ -80,6 +87,7 @@ def test_every_solution_notebook_runs_clean_with_its_visible_and_hidden_tests():
         assert not errors and not streams, (assignment, errors[:1], streams[:1])
 
 
+@pytest.mark.plumbing
 def test_the_language_model_trains_on_the_sonnets_and_writes_at_three_temperatures():
     # The ungraded end of char_lm, switched on, with the solution's functions and rnnkit's text.
     from nbclient import NotebookClient

@@ -13,6 +13,8 @@ from autograder.gradcheck import (
     report,
 )
 
+pytestmark = pytest.mark.fast
+
 
 def test_rel_error_is_norm_wise_and_zero_for_zeros():
     assert rel_error(np.zeros(3), np.zeros(3)) == 0.0

@@ -20,6 +20,8 @@ from notebooks import ROOT, secret_lines, solution_code, submission
 from autograder.grading.records import FIELDS, STATUSES
 from autograder.grading.run import grade
 
+pytestmark = pytest.mark.plumbing
+
 A = "rnn_bptt"
 SOLUTION = solution_code(A)
 GOOD = "good"

@@ -22,6 +22,8 @@ from autograder.judge import expect_array
 from autograder.reference import char_lm as char_lm_ref
 from autograder.student import InKernel
 
+pytestmark = pytest.mark.fast
+
 ASSIGNMENTS = assignments()
 MUTANTS = {a: mutants(a) for a in ASSIGNMENTS}
 CASES = [(a, m) for a in ASSIGNMENTS for m in sorted(MUTANTS[a])]

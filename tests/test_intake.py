@@ -116,6 +116,7 @@ def graded(downloads):
     "source, files",
     [("canvas.zip", {n: v[1:] for n, v in CANVAS.items()}), ("moodle.zip", {n: v[2:] for n, v in MOODLE.items()})],
 )
+@pytest.mark.plumbing
 def test_every_file_of_an_lms_download_has_one_line_with_its_outcome(graded, source, files):
     _, out, lines = graded[source]
     found = manifest(out)
@@ -126,6 +127,7 @@ def test_every_file_of_an_lms_download_has_one_line_with_its_outcome(graded, sou
     assert lines[0].startswith(f"intake: {len(files)} files: ")
 
 
+@pytest.mark.plumbing
 def test_every_file_of_a_submitted_folder_has_one_line_and_an_empty_folder_one_too(graded):
     _, out, _ = graded["submitted"]
     found = manifest(out)
@@ -145,6 +147,7 @@ def test_every_file_of_a_submitted_folder_has_one_line_and_an_empty_folder_one_t
     )
 
 
+@pytest.mark.plumbing
 @pytest.mark.parametrize("source", ["canvas.zip", "moodle.zip", "submitted"])
 def test_each_student_has_one_total_per_assignment_with_its_max_score(graded, source):
     _, out, _ = graded[source]
@@ -155,6 +158,7 @@ def test_each_student_has_one_total_per_assignment_with_its_max_score(graded, so
     assert all(float(t["max_score"]) == tops[t["assignment"]] for t in lines), lines
 
 
+@pytest.mark.plumbing
 def test_a_correct_notebook_gets_full_marks_whatever_its_name(graded):
     full = {
         "canvas.zip": [
@@ -178,6 +182,7 @@ def test_a_correct_notebook_gets_full_marks_whatever_its_name(graded):
     assert canvas[("smithjohn-1021", A)] == 0 and canvas[("broken", A)] == 0 and canvas[("pdfonly", A)] == 0
 
 
+@pytest.mark.plumbing
 def test_students_with_nothing_to_grade_keep_a_result_with_the_reason(graded):
     rows, _, _ = graded["submitted"]
     erin = [r for r in rows if r["student"] == "erin"]
@@ -189,6 +194,7 @@ def test_students_with_nothing_to_grade_keep_a_result_with_the_reason(graded):
     assert pdf and all("no notebook submitted (found answers.pdf)" in r["message"] for r in pdf)
 
 
+@pytest.mark.plumbing
 def test_totals_and_the_lms_files_keep_the_lms_ids(graded):
     canvas = {t["student"]: t["lms_id"] for t in totals(graded["canvas.zip"][1])}
     assert (
@@ -206,6 +212,7 @@ def test_totals_and_the_lms_files_keep_the_lms_ids(graded):
     assert not (graded["submitted"][1] / "canvas_grades.csv").exists()
 
 
+@pytest.mark.plumbing
 def test_a_rerun_says_what_changed_and_removes_what_is_gone(graded, downloads, tmp_path):
     source = tmp_path / "submitted"
     write_files(source, {k: v for k, v in NBGRADER.items() if not k.startswith("dana/")})
@@ -233,6 +240,7 @@ def test_a_rerun_says_what_changed_and_removes_what_is_gone(graded, downloads, t
         (["grade", "submitted"], "--out RESULTS is required"),
     ],
 )
+@pytest.mark.plumbing
 def test_a_bad_command_line_says_what_is_wrong_in_one_line(tmp_path, argv, words):
     (tmp_path / "x.ipynb").write_text(GOOD)
     (tmp_path / "fake.zip").write_text("not a zip")
@@ -251,6 +259,7 @@ def test_a_bad_command_line_says_what_is_wrong_in_one_line(tmp_path, argv, words
     assert len([line for line in done.stderr.splitlines() if line.strip() and "grading [" not in line]) == 1
 
 
+@pytest.mark.fast
 def test_intake_refuses_an_unknown_assignment_and_an_unsafe_zip(tmp_path):
     with pytest.raises(IntakeError, match="no such assignment"):
         take_in(tmp_path, tmp_path / "u", assignment="rnn")
@@ -261,6 +270,7 @@ def test_intake_refuses_an_unknown_assignment_and_an_unsafe_zip(tmp_path):
     assert not (tmp_path / "outside.ipynb").exists()
 
 
+@pytest.mark.fast
 def test_with_assignment_a_notebook_of_another_assignment_is_invalid(tmp_path):
     write_files(tmp_path / "dl", {"kim_1_2_lstm.ipynb": (OTHER, OLD), "lee_3_4_Untitled.ipynb": (STRIPPED, OLD)})
     jobs, lines = take_in(tmp_path / "dl", tmp_path / "u", assignment=A)
@@ -269,6 +279,7 @@ def test_with_assignment_a_notebook_of_another_assignment_is_invalid(tmp_path):
     assert {j.student: j.assignment for j in jobs} == {"kim": A, "lee": A}
 
 
+@pytest.mark.fast
 def test_the_newer_file_and_the_later_canvas_submission_win(tmp_path):
     write_files(
         tmp_path / "dl",
@@ -286,6 +297,7 @@ def test_the_newer_file_and_the_later_canvas_submission_win(tmp_path):
     assert "uploaded again later (-2 after the first upload)" in reasons["bo_2_40_rnn_bptt.ipynb"]
 
 
+@pytest.mark.plumbing
 def test_the_class_report_has_the_similarity_check_of_each_assignment(graded):
     _, out, _ = graded["canvas.zip"]
     report = (out / "report.html").read_text()
@@ -311,12 +323,14 @@ STUDENT_DATA = [
 ]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("path", STUDENT_DATA)
 def test_student_data_in_the_course_directory_is_ignored_by_git(path):
     done = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=ROOT)
     assert done.returncode == 0, f"{path} is not in .gitignore: one `git add .` would publish it"
 
 
+@pytest.mark.fast
 def test_the_readme_grades_into_an_ignored_folder():
     readme = (ROOT / "README.md").read_text()
     outs = set(__import__("re").findall(r"--out (\S+)", readme))

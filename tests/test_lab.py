@@ -8,6 +8,8 @@ from autograder.gradcheck import gradient_error, rel_error
 from lab import networks, optim, tables, tasks, training
 from lab.functions import cross_entropy, sigmoid
 
+pytestmark = pytest.mark.fast
+
 CELLS = list(networks.PARTS)
 
 

@@ -6,6 +6,8 @@ import pytest
 from autograder.gradcheck import gradient_error, rel_error
 from lab import lm, networks, text
 
+pytestmark = pytest.mark.fast
+
 CELLS = list(networks.PARTS)
 
 

@@ -13,6 +13,8 @@ from notebooks import ROOT, assignments, student_notebook
 
 from autograder.grading.sandbox import PUBLIC_MODULES, public_package
 
+pytestmark = pytest.mark.fast
+
 PACKAGE = ROOT / "autograder"
 SOURCES = sorted([*PACKAGE.rglob("*.py"), *(ROOT / "book" / "figures").rglob("*.py")])
 MAX_LINES = 40

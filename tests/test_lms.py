@@ -11,6 +11,8 @@ import pytest
 
 from autograder.grading.lms import write_lms_files
 
+pytestmark = pytest.mark.fast
+
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_HEADER = ["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)"]
 

@@ -17,6 +17,8 @@ from notebooks import ROOT, answer_cells, functions_of, solution_code, student_n
 from autograder.grading import similarity
 from autograder.grading.similarity import analyse, fingerprints, pair_score, ranked_pairs, similarity_report
 
+pytestmark = pytest.mark.fast
+
 A = "rnn_bptt"
 RELEASED = {name: cell.source for name, cell in answer_cells(student_notebook(A)).items()}
 SUBMISSIONS = ROOT / "tests" / "submissions" / A

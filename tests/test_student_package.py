@@ -23,7 +23,19 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from notebooks import ROOT, alternative, assignments, mutants, secret_lines, solution_code, student_notebook, submission
+from notebooks import (
+    PLUMBED,
+    ROOT,
+    SEEN_IN,
+    VISIBLE_MISSES,
+    alternative,
+    assignments,
+    mutants,
+    secret_lines,
+    solution_code,
+    student_notebook,
+    submission,
+)
 
 import rnnkit
 import rnnkit.text
@@ -33,14 +45,6 @@ WHEELHOUSE = ROOT / "test-artifacts" / "wheelhouse"
 BUILD_WHEEL = runpy.run_path(str(ROOT / "scripts" / "build_wheel.py"))["build_wheel"]
 PUBLISH = runpy.run_path(str(ROOT / "scripts" / "publish.py"))["publish"]
 KERNEL = "rnnkit-student"
-# Mutants no visible test can catch: only the hidden tests see them (the visible test pins what they miss).
-VISIBLE_MISSES = {
-    ("rnn_bptt", "many_to_one_uses_first_state"),  # its own loss and gradients agree; the visible loss is log(C)
-    ("vanishing", "jacobian_changes_h_next_in_place"),  # no visible test looks at the arguments afterwards
-    ("vanishing", "norms_change_dh_last_in_place"),
-}
-# A mutant whose visible failure shows in another function's test than the one it breaks.
-SEEN_IN = {("gru", "forward_states_stored_in_float32"): {"gru_backward"}}  # float32 states spoil the gradient check
 MIN_CODE_LENGTH = 20  # shorter lines of the grader's code (such as "N, H = h_prev.shape") say nothing
 
 
@@ -130,6 +134,7 @@ def run_both(assignment, code, python, folder):
     return (errors(execute(nbformat.read(path, as_version=4), python, folder)), *check(python, path))
 
 
+@pytest.mark.plumbing
 def test_the_wheel_brings_the_sonnets_of_the_language_model(student):
     probe = "from rnnkit.text import load_sonnets; text = load_sonnets(); print(len(text), len(set(text)), text[:11])"
     done = subprocess.run(
@@ -138,6 +143,7 @@ def test_the_wheel_brings_the_sonnets_of_the_language_model(student):
     assert done.stdout.strip().split(maxsplit=2) == ["95728", "62", "THE SONNETS"], done.stdout + done.stderr
 
 
+@pytest.mark.fast
 def test_the_sonnets_are_the_pinned_packages_text_with_every_sonnet():
     text = load_sonnets()
     numerals = re.findall(r"^([IVXLC]+)$", text, re.M)
@@ -149,6 +155,7 @@ def test_the_sonnets_are_the_pinned_packages_text_with_every_sonnet():
     assert "public domain" in rnnkit.text.__doc__ and "Creative Commons Attribution 2.5" in rnnkit.text.__doc__
 
 
+@pytest.mark.plumbing
 def test_the_environment_holds_the_wheel_and_not_the_course(student, wheel):
     probe = "import rnnkit, importlib.util as u; print(rnnkit.__file__, rnnkit.__version__, u.find_spec('autograder'))"
     done = subprocess.run(
@@ -160,6 +167,7 @@ def test_the_environment_holds_the_wheel_and_not_the_course(student, wheel):
     assert wheel.name == rnnkit.WHEEL
 
 
+@pytest.mark.plumbing
 @pytest.mark.parametrize("assignment", assignments())
 def test_a_correct_submission_runs_top_to_bottom_and_passes_every_visible_test(assignment, student, tmp_path):
     raised, status, verdicts, out = run_both(assignment, alternative(assignment), student, tmp_path)
@@ -179,9 +187,10 @@ def graded_functions(assignment):
     ]
 
 
-MUTANTS = [(a, name) for a in assignments() for name in mutants(a)]
+MUTANTS = sorted(PLUMBED.items())  # every mutant's visible verdicts are checked in process: test_visible_checks
 
 
+@pytest.mark.plumbing
 @pytest.mark.parametrize(("assignment", "name"), MUTANTS, ids=[f"{a}-{n}" for a, n in MUTANTS])
 def test_a_mutant_fails_its_visible_test_and_the_check_says_so(assignment, name, student, tmp_path):
     mutant = mutants(assignment)[name]
@@ -201,6 +210,7 @@ def test_a_mutant_fails_its_visible_test_and_the_check_says_so(assignment, name,
     assert "hidden tests run when the notebook is graded" in out and "BEGIN HIDDEN" not in out
 
 
+@pytest.mark.plumbing
 def test_the_check_never_runs_a_hidden_test(student, tmp_path):
     # A notebook whose graded cell still holds hidden tests (as an instructor's does): the check cuts them out.
     nb = submission("rnn_bptt", alternative("rnn_bptt"))
@@ -214,6 +224,7 @@ def test_the_check_never_runs_a_hidden_test(student, tmp_path):
     assert "hidden test" not in out.replace("hidden tests run when the notebook is graded", "")
 
 
+@pytest.mark.plumbing
 def test_the_check_leaves_out_a_cell_that_hangs(student, tmp_path):
     nb = submission("vanishing", {**solution_code("vanishing"), "clip_grad_norm": "while True:\n    pass"})
     path = tmp_path / "vanishing.ipynb"
@@ -238,6 +249,7 @@ def test_the_check_leaves_out_a_cell_that_hangs(student, tmp_path):
         ("folder.ipynb", "folder", "a folder, not a notebook"),
     ],
 )
+@pytest.mark.plumbing
 def test_the_check_of_a_file_that_is_no_notebook_says_so_in_one_line(student, tmp_path, name, content, words):
     if content == "folder":
         (tmp_path / name).mkdir()
@@ -261,6 +273,7 @@ def imported_modules(source):
     return names
 
 
+@pytest.mark.plumbing
 def test_the_wheel_depends_on_exactly_what_the_notebooks_import(wheel):
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read(f"rnnkit-{rnnkit.__version__}.dist-info/METADATA").decode()
@@ -282,6 +295,7 @@ def test_the_wheel_depends_on_exactly_what_the_notebooks_import(wheel):
         assert imported_modules(source) - set(sys.stdlib_module_names) <= {"rnnkit", "numpy"}, name
 
 
+@pytest.mark.fast
 def test_every_notebook_says_first_what_to_install():
     for assignment in assignments():
         nb = student_notebook(assignment)
@@ -291,6 +305,7 @@ def test_every_notebook_says_first_what_to_install():
         assert "from rnnkit import" in setup.source and "autograder" not in setup.source, assignment
 
 
+@pytest.mark.fast
 def test_every_wheel_named_is_this_version():
     places = [
         ROOT / "README.md",
@@ -350,6 +365,7 @@ def grader_code_lines():
     return lines
 
 
+@pytest.mark.plumbing
 def test_the_published_course_holds_the_site_the_notebooks_and_the_wheel(published, wheel):
     assert (published / "index.html").is_file() and (published / "book" / "setup.html").is_file()
     assert sorted(p.name for p in (published / "notebooks").iterdir()) == [f"{a}.ipynb" for a in assignments()]
@@ -373,6 +389,7 @@ def public_text():
     return "\n".join([*notebooks, *files])
 
 
+@pytest.mark.plumbing
 def test_nothing_published_holds_a_solution_a_hidden_test_or_grader_code(published):
     secrets = set().union(*(secret_lines(a) for a in assignments()))
     public = public_text()

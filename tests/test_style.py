@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from notebooks import ROOT
+
+pytestmark = pytest.mark.fast
 
 RUFF = str(Path(sys.executable).parent / "ruff")
 
