@@ -57,7 +57,11 @@ TIERS = ("fast", "plumbing", "slow")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test is in exactly one tier (a module's pytestmark, or the test's own mark): none is left out of them."""
+    """Every test is in exactly one tier (a module's pytestmark, or the test's own mark): none is left out of them;
+    only the slow tier builds the book."""
     wrong = [item.nodeid for item in items if sum(item.get_closest_marker(t) is not None for t in TIERS) != 1]
     if wrong:
         raise pytest.UsageError(f"tests in no tier or in two ({', '.join(TIERS)}): {', '.join(wrong[:5])}")
+    building = [i.nodeid for i in items if "built_book" in i.fixturenames and not i.get_closest_marker("slow")]
+    if building:
+        raise pytest.UsageError(f"tests on the built book outside the slow tier (a second build): {building[:5]}")

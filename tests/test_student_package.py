@@ -365,7 +365,7 @@ def grader_code_lines():
     return lines
 
 
-@pytest.mark.plumbing
+@pytest.mark.slow  # on the book the slow tier builds
 def test_the_published_course_holds_the_site_the_notebooks_and_the_wheel(published, wheel):
     assert (published / "index.html").is_file() and (published / "book" / "setup.html").is_file()
     assert sorted(p.name for p in (published / "notebooks").iterdir()) == [f"{a}.ipynb" for a in assignments()]
@@ -389,7 +389,7 @@ def public_text():
     return "\n".join([*notebooks, *files])
 
 
-@pytest.mark.plumbing
+@pytest.mark.slow  # on the book the slow tier builds
 def test_nothing_published_holds_a_solution_a_hidden_test_or_grader_code(published):
     secrets = set().union(*(secret_lines(a) for a in assignments()))
     public = public_text()
