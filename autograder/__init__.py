@@ -1,21 +1,20 @@
-"""The course's checking and grading package.
+"""The course's checking and grading package, in layers (tests/test_layout.py: no import upward, none in a circle).
 
-What runs in the student's process (the sandbox ships exactly these, see grading.sandbox.PUBLIC_MODULES,
-and of the student package rnnkit/ the gradient checker the notebooks import, STUDENT_MODULES):
-- contract: names, arguments and outputs of the graded functions
-- failure: GradingError, a failed check as fields (kind, value, hints) and a message
-- student: calling a student's functions by name, reporting what they returned and changed (InKernel, Run)
-- codec: plain values across the sandbox boundary (JSON lines, no pickle)
-- worker: the sandboxed process's main loop: run the notebook's cells, answer the grader's calls
-
-What runs in the grader only:
+- student_process/: what runs in the student's process, and nothing else (the sandbox ships exactly this folder):
+  the worker, calling a student's functions (calls), the contract, GradingError (failure), the codec
+- contract: the exercise contract's public name (its data is student_process/contract.py)
 - gradcheck: the student package's gradient checker (rnnkit.gradcheck), re-exported for the judge and hints
-- judge: verdicts on what a student's function returned (expect_*), numerical gradients cached
+- notebooks: the one reader of the course's notebooks and their nbgrader metadata (generate, grading, the tests,
+  the benchmarks and the instructors' page use it)
 - reference: the contract's forward computations, the grader's trusted reference
-- hidden: the hidden checks, common.py their shared skeleton and one short module per assignment; cells.py
-  the RNN and GRU cells lent to a student's lm_chunk_loss (in the sandbox, stand-ins whose calls the grader answers)
+- patterns: how a wrong array relates to the right one (zeros, a transpose, a scale), for the judge and the hints
+- judge: verdicts on what a student's function returned (expect_*), numerical gradients cached
 - diagnose: the hints, which known mistake explains a wrong output, one module per assignment
-- grading: the hardened grader (python -m autograder grade)
+- hidden: the hidden checks, one module per assignment, found through hidden.CHECKS; common.py their skeleton,
+  cells.py the RNN and GRU cells lent to a student's lm_chunk_loss
 - generate: exercises/ from solutions/ (python -m autograder generate)
+- grading: the hardened grader (python -m autograder grade), one step per module
 - nbgrader_config: nbgrader's settings for this course
+
+This file holds no code: the sandbox ships it as the package of student_process/.
 """

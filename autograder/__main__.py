@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 
 from autograder.generate import generate, stale
-from autograder.grading.notebooks import EXERCISES, assignments
+from autograder.notebooks import EXERCISES_FOLDER, assignments
 
 
 def grade_command(args):
     """python -m autograder grade: grade the submissions (or the demo class); return the exit status."""
+    from autograder.grading.grade_class import grade
     from autograder.grading.intake import IntakeError
-    from autograder.grading.run import grade
 
     source, out = args.submissions, args.out
     if source is None:
@@ -101,7 +101,7 @@ def main(argv=None):
 
     if args.command == "generate":
         for assignment in assignments():
-            generate(assignment, EXERCISES)
+            generate(assignment, EXERCISES_FOLDER)
             print(f"exercises/{assignment}/ written from solutions/{assignment}/")
         return 0
     with tempfile.TemporaryDirectory() as scratch:

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.grading.notebooks import EXERCISES, ROOT, SOLUTIONS, assignments
+from autograder.notebooks import EXERCISES_FOLDER, ROOT, SOLUTIONS_FOLDER, assignments
 
 
 def nbgrader_env():
@@ -30,7 +30,7 @@ def generate(assignment, dest):
     """
     with tempfile.TemporaryDirectory() as scratch:
         course = Path(scratch)
-        shutil.copytree(SOLUTIONS / assignment, course / "solutions" / assignment)
+        shutil.copytree(SOLUTIONS_FOLDER / assignment, course / "solutions" / assignment)
         subprocess.run(
             [
                 sys.executable,
@@ -63,7 +63,7 @@ def stale(dest_scratch):
     differences = []
     for assignment in assignments():
         generate(assignment, dest_scratch)
-        fresh, committed = Path(dest_scratch) / assignment, EXERCISES / assignment
+        fresh, committed = Path(dest_scratch) / assignment, EXERCISES_FOLDER / assignment
         names = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
         names |= {p.relative_to(committed) for p in committed.rglob("*") if p.is_file()}
         for name in sorted(names):

@@ -1,7 +1,7 @@
 """The grader's side of every check: judging what a student's functions returned.
 
-A check never trusts the student's code to judge itself. It gets a ``Run`` (plain values, from
-``autograder.student``) and compares it with the reference (``autograder.reference``) using the code
+A check never trusts the student's code to judge itself. It gets a ``Call`` (plain values, from
+``autograder.student_process.calls``) and compares it with the reference (``autograder.reference``) using the code
 below, in the grader's process. A failed comparison raises ``GradingError`` with its kind and the name
 of the wrong value. Numerical gradients of the hidden inputs, the same for every student, are computed
 once per grader process.
@@ -11,32 +11,31 @@ import hashlib
 
 import numpy as np
 
-from autograder.diagnose.patterns import relation
-from autograder.failure import GradingError
 from autograder.gradcheck import (
     FULL_CHECK_MAX_SIZE,
-    directional_derivative,
     gradient_error,
     numerical_gradient,
     rel_error,
 )
+from autograder.patterns import relation
+from autograder.student_process.failure import GradingError
 
 FORWARD_TOL = 1e-8  # float64 forward passes agree to about 1e-15
 GRADIENT_TOL = 1e-6  # central differences in float64 are good to about 1e-9
 
 
 def expect_unmodified(run, where):
-    """Raise GradingError (kind "modified") when the student's code changed an argument of the Run in place."""
+    """Raise GradingError (kind "modified") when the student's code changed an argument of the Call in place."""
     if run.modified:
         names = ", ".join(run.modified)
         raise GradingError(f"{where}: changed its argument {names} in place; work on new arrays instead.", "modified")
 
 
 def expect_new_arrays(run, name, where, source):
-    """Raise GradingError (kind "aliased") when the output `name` of the Run holds arrays of the arguments.
+    """Raise GradingError (kind "aliased") when the output `name` of the Call holds arrays of the arguments.
 
     Inputs:
-    - run: the Run; name: the output; where: for the message; source: the arguments, in the message's words
+    - run: the Call; name: the output; where: for the message; source: the arguments, in the message's words
     """
     if name in run.aliased:
         message = f"{where}: {name} holds the arrays of {source} themselves; return new arrays."
@@ -165,31 +164,3 @@ def expect_gradient(actual, loss, x, name, where, rng, method="auto", key=None):
             "wrong",
             name,
         )
-
-
-def block_errors(actual, loss, x, rng, blocks):
-    """Relative error of each row block of a gradient (the gate blocks of stacked weights), and the
-    numerical gradient when it was computed.
-
-    Full differences for small arrays; for large ones, directional checks along directions confined
-    to one block, so that only that block of the gradient counts.
-
-    Inputs:
-    - actual: the student's gradient, rows in `blocks` equal blocks
-    - loss, x: the reference loss (no arguments) and the array it reads
-    - rng: Generator for the directions
-    - blocks: number of row blocks (gates)
-    Returns:
-    - list of relative errors, one per block; the numerical gradient or None
-    """
-    H = x.shape[0] // blocks
-    rows = [slice(k * H, (k + 1) * H) for k in range(blocks)]
-    if x.size <= FULL_CHECK_MAX_SIZE:
-        numeric = numerical_gradient(loss, x)
-        return [rel_error(actual[r], numeric[r]) for r in rows], numeric
-    errors = []
-    for r in rows:
-        direction = np.zeros_like(x)
-        direction[r] = rng.standard_normal(direction[r].shape)
-        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
-    return errors, None

@@ -1,6 +1,6 @@
 """Reading the course's notebooks in tests: solution code, hidden tests, and made-up submissions.
 
-Notebooks and their nbgrader metadata are read by autograder.grading.notebooks, as in grading; this
+Notebooks and their nbgrader metadata are read by autograder.notebooks, as in grading; this
 module adds what only tests need: the secret lines a student notebook must not hold, and the
 submissions of tests/submissions/.
 """
@@ -11,8 +11,7 @@ import runpy
 from pathlib import Path
 from typing import NamedTuple
 
-from autograder.contract import EXERCISES
-from autograder.grading.notebooks import (  # noqa: F401 (re-exported for the tests)
+from autograder.notebooks import (  # noqa: F401 (re-exported for the tests)
     ROOT,
     answer_cells,
     assignments,
@@ -24,6 +23,7 @@ from autograder.grading.notebooks import (  # noqa: F401 (re-exported for the te
     solution_notebook,
     student_notebook,
 )
+from autograder.student_process.contract import EXERCISES
 
 BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1\n?", re.S)
 MIN_LEAK_LENGTH = 12  # shorter lines (like "return dW") may appear anywhere legitimately

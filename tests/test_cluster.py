@@ -23,7 +23,7 @@ from notebooks import ROOT, mutants, submission
 from test_hardened import BROKEN_FUNCTIONS, EXTRA_CELLS, GOOD, SOLUTION, A, write
 
 from autograder.grading import records
-from autograder.grading.run import grade
+from autograder.grading.grade_class import grade
 
 pytestmark = pytest.mark.plumbing
 
@@ -36,7 +36,7 @@ PRELOAD = f"""
 import os
 import signal
 
-import autograder.grading.run as run
+import autograder.grading.grade_one as one
 
 
 def killing(grade_job):
@@ -49,8 +49,8 @@ def killing(grade_job):
     return grade
 
 
-if not getattr(run.grade_job, "kills", False):  # the nanny and the worker both load this file
-    run.grade_job = killing(run.grade_job)
+if not getattr(one.grade_job, "kills", False):  # the nanny and the worker both load this file
+    one.grade_job = killing(one.grade_job)
 """
 
 
@@ -220,7 +220,7 @@ def sandboxes_of(process):
     """The student processes (sandboxed workers) running under a dask worker process."""
     try:
         children = psutil.Process(process.pid).children(recursive=True)
-        return [c for c in children if "autograder.worker" in " ".join(c.cmdline())]
+        return [c for c in children if "autograder.student_process.worker" in " ".join(c.cmdline())]
     except psutil.Error:
         return []
 

@@ -16,7 +16,7 @@ from notebooks import (
     student_notebook,
 )
 
-from autograder.contract import EXERCISES
+from autograder.student_process.contract import EXERCISES
 
 ASSIGNMENTS = assignments()
 

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from notebooks import ROOT, secret_lines, solution_code, submission
 
+from autograder.grading.grade_class import grade
 from autograder.grading.records import FIELDS, STATUSES
-from autograder.grading.run import grade
 
 pytestmark = pytest.mark.plumbing
 
@@ -363,7 +363,8 @@ LENT_MISUSE = {
     # student: (the replaced function, its body, the status and words of its test's row)
     "forged-cache": (
         "lm_chunk_loss",
-        "from autograder.codec import Handle\n\n    return cell_backward(np.zeros((1, 1, 1)), Handle(10**6))",
+        "from autograder.student_process.codec import Handle\n\n"
+        "    return cell_backward(np.zeros((1, 1, 1)), Handle(10**6))",
         ("error", "lm_chunk_loss raised ValueError: unknown cache"),
     ),
     "huge-input": (

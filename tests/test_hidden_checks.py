@@ -14,13 +14,13 @@ from autograder.diagnose import char_lm as char_lm_diagnose
 from autograder.diagnose import lstm as lstm_diagnose
 from autograder.diagnose import rnn_bptt as rnn_diagnose
 from autograder.diagnose import vanishing as vanishing_diagnose
-from autograder.diagnose.patterns import through_time
-from autograder.failure import GradingError
 from autograder.gradcheck import check_layer
 from autograder.hidden import cells
 from autograder.judge import expect_array
+from autograder.patterns import through_time
 from autograder.reference import char_lm as char_lm_ref
-from autograder.student import InKernel
+from autograder.student_process.calls import InKernel
+from autograder.student_process.failure import GradingError
 
 pytestmark = pytest.mark.fast
 
@@ -269,3 +269,11 @@ def test_a_language_model_that_keeps_the_previous_cache_is_named_in_the_second_c
     error = errors("char_lm", namespace({**solution_code("char_lm"), **mutant.code}))["lm_chunk_loss"]
     assert (error.kind, error.value) == ("wrong", "grads['W_embed']")
     assert "chunk 2 of 2" in error.message and error.hints == (char_lm_diagnose.LEAK_HINT,)
+
+
+def test_the_registry_finds_the_hidden_checks_of_every_assignment():
+    from autograder.hidden import CHECKS
+
+    assert set(CHECKS) == set(ASSIGNMENTS)
+    for assignment in ASSIGNMENTS:
+        assert CHECKS[assignment] is importlib.import_module(f"autograder.hidden.{assignment}").CHECKS

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from notebooks import ROOT, solution_code, submission
 
+from autograder.grading.grade_class import grade
 from autograder.grading.intake import IntakeError, take_in
-from autograder.grading.run import grade
 
 A = "rnn_bptt"
 GOOD = nbformat.writes(submission(A, solution_code(A)))

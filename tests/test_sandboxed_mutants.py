@@ -1,7 +1,7 @@
 """Every mutant once through the hardened grader's sandbox, matched against the hidden checks run in process.
 
 test_hidden_checks runs each mutant's hidden checks in the test's own process: the fast tier's table of verdicts
-and messages. Here the same notebooks are graded as a class by `autograder.grading.run.grade` (each in its own
+and messages. Here the same notebooks are graded as a class by `autograder.grading.grade_class.grade` (each in its own
 sandboxed process, the verdicts in the grader's): each must lose the points of exactly the same functions, with
 the same messages, and the correct answer in another style must keep every point.
 """
@@ -11,7 +11,7 @@ import pytest
 from notebooks import alternative, assignments, mutants, solution_code, submission
 from test_hidden_checks import failures, namespace
 
-from autograder.grading.run import grade
+from autograder.grading.grade_class import grade
 
 pytestmark = pytest.mark.plumbing
 CASES = [(a, m) for a in assignments() for m in sorted(mutants(a))]

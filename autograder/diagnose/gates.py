@@ -3,9 +3,15 @@ gate blocks wrong and others right, a state's gradient not carried back through 
 
 import numpy as np
 
-from autograder.diagnose.patterns import MATCH_TOL
-from autograder.gradcheck import gradient_error, rel_error
-from autograder.judge import GRADIENT_TOL, block_errors
+from autograder.gradcheck import (
+    FULL_CHECK_MAX_SIZE,
+    directional_derivative,
+    gradient_error,
+    numerical_gradient,
+    rel_error,
+)
+from autograder.judge import GRADIENT_TOL
+from autograder.patterns import MATCH_TOL
 
 HELD_H_HINT = (
     "it is the gradient you would get if the hidden state's gradient stopped at each step: add the dh_prev "
@@ -76,3 +82,31 @@ def matches_held(loss, target, grad, rng):
     - rng: Generator; a child Generator is drawn from it for directional checks
     """
     return gradient_error(loss, target, grad, "auto", np.random.default_rng(rng.integers(1 << 30))) < GRADIENT_TOL
+
+
+def block_errors(actual, loss, x, rng, blocks):
+    """Relative error of each row block of a gradient (the gate blocks of stacked weights), and the
+    numerical gradient when it was computed.
+
+    Full differences for small arrays; for large ones, directional checks along directions confined
+    to one block, so that only that block of the gradient counts.
+
+    Inputs:
+    - actual: the student's gradient, rows in `blocks` equal blocks
+    - loss, x: the reference loss (no arguments) and the array it reads
+    - rng: Generator for the directions
+    - blocks: number of row blocks (gates)
+    Returns:
+    - list of relative errors, one per block; the numerical gradient or None
+    """
+    H = x.shape[0] // blocks
+    rows = [slice(k * H, (k + 1) * H) for k in range(blocks)]
+    if x.size <= FULL_CHECK_MAX_SIZE:
+        numeric = numerical_gradient(loss, x)
+        return [rel_error(actual[r], numeric[r]) for r in rows], numeric
+    errors = []
+    for r in rows:
+        direction = np.zeros_like(x)
+        direction[r] = rng.standard_normal(direction[r].shape)
+        errors.append(rel_error(np.sum(actual * direction), directional_derivative(loss, x, direction)))
+    return errors, None

@@ -6,8 +6,8 @@ gradient right in some gate blocks and wrong in others, a gradient not carried b
 import numpy as np
 
 from autograder.diagnose import gates
-from autograder.diagnose.patterns import MATCH_TOL
 from autograder.gradcheck import rel_error
+from autograder.patterns import MATCH_TOL
 from autograder.reference import gru as ref
 
 GATE_NAMES = {"r": "reset gate r", "z": "update gate z", "n": "candidate n"}
@@ -156,7 +156,7 @@ def gradient_hints(attempt, wrong):
     """diagnose for gradient_failure: a wrong forward pass first, then the direct path, then the gate blocks.
 
     Inputs:
-    - attempt: the Attempt (forward function, reference, arguments, upstream gradients, case, Run, loss)
+    - attempt: the Attempt (forward function, reference, arguments, upstream gradients, case, Call, loss)
     - wrong: the Wrong gradients, in the contract's order
     Returns:
     - list of hints, the one of the forward pass first ("" for none)

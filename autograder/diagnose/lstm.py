@@ -8,8 +8,8 @@ from itertools import permutations
 import numpy as np
 
 from autograder.diagnose import gates
-from autograder.diagnose.patterns import MATCH_TOL
 from autograder.gradcheck import rel_error
+from autograder.patterns import MATCH_TOL
 from autograder.reference import lstm as ref
 
 ORDERS = ["".join(p) for p in permutations(ref.GATES) if "".join(p) != ref.GATES]
@@ -179,7 +179,7 @@ def upstream_hint(again, douts):
     nonzero, then only dc_next; "" when both or neither fail.
 
     Inputs:
-    - again: function(douts) -> (GradingError or None, Run), the check on other upstream gradients
+    - again: function(douts) -> (GradingError or None, Call), the check on other upstream gradients
     - douts: [dh_next, dc_next] of the failed check
     """
     dh, dc = douts

@@ -8,7 +8,7 @@ says what happened (error, timeout or crashed), instead of a bare "is not define
 
 import re
 
-from autograder.failure import GradingError
+from autograder.student_process.failure import GradingError
 
 
 def defines(source, name):

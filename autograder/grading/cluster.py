@@ -1,7 +1,7 @@
 """Hardened grading on a Dask cluster: python -m autograder grade SUBMISSIONS --out RESULTS --cluster tcp://HOST:PORT
 
 Every notebook is one Dask task, run on whichever worker takes it: the task runs the same sandboxed
-grading as the local pool (run.safe_grade, with the student's process under bubblewrap on that worker)
+grading as the local pool (grade_one.safe_grade, with the student's process under bubblewrap on that worker)
 and returns the same record. The submission's bytes travel with the task, so workers need no shared
 folder; only this process, the coordinator, writes records, grades.csv, totals.csv, feedback, the
 report and the gradebook.
@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.grading import records
-from autograder.grading.notebooks import ROOT
+from autograder.notebooks import ROOT
 
 CONNECT_SECONDS = 60  # to reach the scheduler, and for a first worker to join it
 PROBE_SECONDS = 5  # to find out that nothing listens at the scheduler's address
@@ -80,11 +80,7 @@ def dask_setup(worker):
     version is then the one it grades with), and stop Dask's sampling profiler, which costs grading time."""
     import importlib
 
-    from autograder.grading.notebooks import assignments
-
-    importlib.import_module("autograder.grading.run")
-    for assignment in assignments():
-        importlib.import_module(f"autograder.hidden.{assignment}")
+    importlib.import_module("autograder.grading.grade_one")  # and with it every hidden check (autograder.hidden)
     LOADED["fingerprint"] = records.fingerprint()
     for name in ("profile", "profile-cycle"):
         callback = worker.periodic_callbacks.pop(name, None)
@@ -103,7 +99,7 @@ def grade_remote(job, content, timeout, coordinator):
     - the record, as the local pool would write it (with the coordinator's path)
     Raises GraderMismatch when this worker's course differs.
     """
-    from autograder.grading.run import safe_grade
+    from autograder.grading.grade_one import safe_grade
 
     why = worker_version(coordinator)
     if why:
@@ -192,7 +188,7 @@ def unloadable(error):
     )
 
 
-class Run:
+class ClusterRun:
     """One run on the cluster: the tasks in flight, the workers that refused, the Jobs still to send."""
 
     def __init__(self, client, address, todo, keys, grader, timeout):
@@ -281,7 +277,7 @@ def grade_on_cluster(address, todo, keys, grader, timeout, finish):
     """
     client = connect(address)
     try:
-        for job, record in Run(client, address, todo, keys, grader, timeout).records():
+        for job, record in ClusterRun(client, address, todo, keys, grader, timeout).records():
             finish(job, record)
     finally:
         client.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.grading.notebooks import filled, solution_code
+from autograder.notebooks import filled, solution_code
 
 ASSIGNMENT = "rnn_bptt"
 

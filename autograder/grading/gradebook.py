@@ -2,7 +2,7 @@
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.grading.notebooks import assignments
+from autograder.notebooks import assignments
 
 
 def write_gradebook(url, rows):

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import nbformat
 
-from autograder.grading.notebooks import assignments, meta, student_notebook
+from autograder.notebooks import assignments, meta, student_notebook
 
 CANVAS = re.compile(
     r"^(?P<name>.+?)(?:_(?:late|LATE))?_(?P<id>\d+)_(?P<submission>\d+)_(?P<file>.+)$|"

@@ -16,13 +16,15 @@ import os
 import shutil
 from pathlib import Path
 
-from autograder.grading.notebooks import ROOT, assignments, tests_of
+from autograder.notebooks import ROOT, assignments, tests_of
 
 FIELDS = ["student", "assignment", "notebook", "test", "score", "max_score", "status", "message"]
 STATUSES = ("ok", "failed", "error", "timeout", "crashed", "tampered", "invalid")
 TOTALS = ["student", "lms", "lms_id", "assignment", "score", "max_score"]
 CSV_CHARACTERS = 2000
-PRESENTATION = {f"autograder/grading/{name}.py" for name in ("report", "similarity", "lms", "gradebook", "demo")}
+PRESENTATION = {
+    f"autograder/grading/{name}.py" for name in ("report", "pages", "similarity", "lms", "gradebook", "demo")
+}
 FEEDBACK_CHARACTERS = 20000
 
 

@@ -11,39 +11,10 @@ import io
 import re
 from collections import Counter, defaultdict
 
-from autograder.grading.notebooks import answer_cells, assignments, read, student_notebook
+from autograder.grading.pages import page, table
 from autograder.grading.records import CSV_CHARACTERS, cut
-
-STYLE = """<style>
-body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
-table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #ccc; padding: .3em .5em; }
-td.message { white-space: pre-wrap; font-family: monospace; font-size: .9em; }
-.ok { color: #176f2c; } .failed, .error, .timeout, .crashed, .invalid { color: #b00020; } .tampered { color: #a05a00; }
-</style>"""
-
-
-def page(title, body):
-    """A whole HTML page: title (plain text) as its title and heading, then body (HTML)."""
-    return (
-        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{STYLE}</head>"
-        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>\n"
-    )
-
-
-def table(headers, rows, message_column=None):
-    """An HTML table of rows (sequences of values, escaped) under headers; a "status" column is colored by value
-    and the message_column (an index, or None) keeps its line breaks."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    lines = []
-    for cells in rows:
-        tds = []
-        for i, value in enumerate(cells):
-            css = " class='message'" if i == message_column else ""
-            if headers[i] == "status":
-                css = f" class='{html.escape(str(value))}'"
-            tds.append(f"<td{css}>{html.escape(str(value))}</td>")
-        lines.append(f"<tr>{''.join(tds)}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
+from autograder.grading.similarity import similarity_report
+from autograder.notebooks import answer_cells, assignments, read, student_notebook
 
 
 def write_feedback(out, record):
@@ -97,8 +68,6 @@ def answers(record):
 
 def similarity_sections(out, graded):
     """assignment -> the similarity section of the class report (grading.similarity) for every assignment graded."""
-    from autograder.grading.similarity import similarity_report  # it draws its pages with this module's page()
-
     codes = defaultdict(dict)
     for record in graded:
         codes[record["job"]["assignment"]][record["job"]["student"]] = answers(record)

@@ -2,10 +2,10 @@
 
 With bubblewrap (Debian's `bubblewrap`, /usr/bin/bwrap) the student's code runs with no network,
 its own process tree, a small fresh /tmp and working folder (in memory, 64 MiB each), read-only
-system folders, and of the course only the modules the student's process runs (PUBLIC_MODULES: the
-worker and what it imports; STUDENT_MODULES: the student package the notebooks import, rnnkit's
-gradient checker): solutions/, hidden tests,
-hints, the reference, other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
+system folders, and of the course only what the student's process runs: the folder autograder/student_process/
+(the worker and what it imports, under the package's empty autograder/__init__.py) and of the student package
+what the notebooks import (STUDENT_MODULES, rnnkit's gradient checker). solutions/, hidden tests, hints, the
+reference, other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
 child process in a scratch folder: the limits below still hold, and verdicts still come from the
 grader's own process, but the student's code could read any file this user can read.
 
@@ -31,18 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.codec import Handle, Lent, dumps, loads
-from autograder.contract import EXERCISES
-from autograder.failure import GradingError
-from autograder.student import Run
+from autograder.student_process.calls import Call
+from autograder.student_process.codec import Handle, Lent, dumps, loads
+from autograder.student_process.contract import EXERCISES
+from autograder.student_process.failure import GradingError
 
 PACKAGE = Path(__file__).resolve().parent.parent
+STUDENT_PROCESS = PACKAGE / "student_process"  # what runs in the student's process, shipped whole, nothing else
 STUDENT_PACKAGE = PACKAGE.parent / "rnnkit"
-# What the student's process needs, and nothing more (tests/test_layout.py derives it from the imports):
-# the worker and the modules it imports, and of the student package what the notebooks import (not its
-# command line).
-PUBLIC_MODULES = ("__init__.py", "codec.py", "contract.py", "failure.py", "student.py", "worker.py")
-STUDENT_MODULES = ("__init__.py", "gradcheck.py")
+STUDENT_MODULES = ("__init__.py", "gradcheck.py")  # of the student package, what the notebooks import
 MEMORY_BYTES = 2 * 1024**3
 FILE_BYTES = 16 * 1024**2
 TMP_BYTES = 64 * 1024**2
@@ -55,13 +52,19 @@ BWRAP = shutil.which("bwrap")
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "nsswitch.conf")
 
 
+def shipped():
+    """(source file, its path in the student's process's folder) of every file the sandbox ships: the package's
+    __init__.py, every module of autograder/student_process/, and rnnkit's STUDENT_MODULES."""
+    files = [(PACKAGE / "__init__.py", Path(PACKAGE.name, "__init__.py"))]
+    files += [(p, Path(PACKAGE.name, STUDENT_PROCESS.name, p.name)) for p in sorted(STUDENT_PROCESS.glob("*.py"))]
+    return files + [(STUDENT_PACKAGE / n, Path(STUDENT_PACKAGE.name, n)) for n in STUDENT_MODULES]
+
+
 def public_package(folder):
-    """Copy the modules a student's process may see into folder/autograder and folder/rnnkit; return folder."""
-    for package, names in ((PACKAGE, PUBLIC_MODULES), (STUDENT_PACKAGE, STUDENT_MODULES)):
-        target = Path(folder) / package.name
-        target.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            shutil.copy(package / name, target / name)
+    """Copy what a student's process may see (shipped) into folder; return folder."""
+    for source, target in shipped():
+        (Path(folder) / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, Path(folder) / target)
     return Path(folder)
 
 
@@ -99,7 +102,7 @@ def command(workdir, public, fds):
 
     Returns the argument list and the working directory to start it in (None inside bwrap).
     """
-    worker = [sys.executable, "-m", "autograder.worker", "program.json", *map(str, fds)]
+    worker = [sys.executable, "-m", "autograder.student_process.worker", "program.json", *map(str, fds)]
     if not BWRAP:
         return worker, str(workdir)
     sandbox = [
@@ -276,7 +279,7 @@ class Sandboxed:
         Inputs:
         - name, args, backward, douts: as for InKernel.run
         Returns:
-        - a Run, of plain values decoded in this process
+        - a Call, of plain values decoded in this process
         """
         if self.process is None and not self.start():
             raise GradingError(f"{name}: {self.output}", "crashed")
@@ -300,7 +303,7 @@ class Sandboxed:
             )
         if "failure" in reply:
             raise GradingError.from_fields(reply["failure"])
-        return Run(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]))
+        return Call(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]))
 
     def _reply(self, lent, deadline):
         """The reply to a request, answering the calls of lent functions that come before it; or "timeout",

@@ -56,7 +56,7 @@ from itertools import combinations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from autograder.grading.report import page, table
+from autograder.grading.pages import page, table
 
 K = 5  # tokens per k-gram: `dx = da @ Wx` is five tokens with its line break
 WINDOW = 4  # k-grams per winnowing window: any shared run of K + WINDOW - 1 = 8 tokens is found

@@ -18,13 +18,13 @@ cell of the notebook runs
 import numpy as np
 
 from autograder.diagnose import char_lm as diagnose
-from autograder.diagnose.patterns import first_match
 from autograder.diagnose.rnn_bptt import softmax_hint
-from autograder.failure import GradingError
 from autograder.hidden import cells, common
 from autograder.hidden.common import called, cases, forward_check
 from autograder.judge import expect_array, expect_close, expect_gradient, expect_keys
+from autograder.patterns import first_match
 from autograder.reference import char_lm as ref
+from autograder.student_process.failure import GradingError
 
 SEED = 51_413
 CELL_WEIGHTS = {"rnn": ("Wx", "Wh", "b"), "gru": ("Wx", "Wh", "bx", "bh")}  # the arrays of params["cell"]

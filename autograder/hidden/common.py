@@ -12,11 +12,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograder.diagnose.patterns import through_time
-from autograder.failure import GradingError
 from autograder.gradcheck import rel_error
 from autograder.judge import FORWARD_TOL, expect_array, expect_close, expect_count, expect_gradient, expect_unmodified
-from autograder.student import InKernel
+from autograder.patterns import through_time
+from autograder.student_process.calls import InKernel
+from autograder.student_process.failure import GradingError
 
 
 class Inputs(NamedTuple):
@@ -74,7 +74,7 @@ def gated_inputs(gates, biases, cell_state=False):
 
 
 def called(student, name, args, where, backward=None, douts=()):
-    """(Run, label): the student's function called on args (and its backward on douts), no argument changed.
+    """(Call, label): the student's function called on args (and its backward on douts), no argument changed.
 
     Inputs:
     - student: an InKernel or a Sandboxed
@@ -109,7 +109,7 @@ def check_forward(student, name, reference, args, where, diagnose=None, outputs=
     - diagnose: function(value name, index, actual, expected, args) -> a hint, or None
     - outputs: the names of the outputs checked, in the order of the reference's tuple (default: the first)
     Returns:
-    - the Run
+    - the Call
     """
     run, label = called(student, name, args, where)
     expected = as_tuple(reference(*args))
@@ -124,7 +124,7 @@ def check_forward(student, name, reference, args, where, diagnose=None, outputs=
 
 
 def expect_forward_right(run, reference, args, label, forward):
-    """Raise GradingError (kind "unchecked") when the forward outputs of a Run differ from the reference's."""
+    """Raise GradingError (kind "unchecked") when the forward outputs of a Call differ from the reference's."""
     for out, expected in zip(run.outputs, as_tuple(reference(*args))):
         if np.shape(out) != expected.shape or not rel_error(out, expected) <= FORWARD_TOL:
             raise GradingError(
@@ -151,12 +151,12 @@ class Attempt(NamedTuple):
     args: list  # the forward arguments
     douts: list  # the upstream gradients
     case: Case  # the inputs, with the Generator p["rng"] for directional checks
-    run: object  # the Run
+    run: object  # the Call
     loss: Callable  # the reference loss, sum of douts * outputs; it reads args
 
 
 def gradient_failure(student, forward, backward, reference, args, douts, case, diagnose=None, forward_first=False):
-    """(GradingError or None, Run): every gradient of `backward` for these upstream gradients.
+    """(GradingError or None, Call): every gradient of `backward` for these upstream gradients.
 
     Every gradient is compared with central differences of the loss sum(dout * reference output). Without
     `diagnose` the first wrong gradient's error is returned at once; with it, all are checked, and the first
@@ -284,7 +284,7 @@ def check(checks, exercise, name, namespace):
 
     Inputs:
     - checks: dict function name -> check(student) of the exercise
-    - exercise: name of the exercise in autograder.contract.EXERCISES
+    - exercise: name of the exercise in autograder.student_process.contract.EXERCISES
     - name: the function to check, a key of checks
     - namespace: the notebook's globals(), where the student's functions are
     Prints a line when every check passed.

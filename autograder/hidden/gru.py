@@ -11,10 +11,10 @@ summed over it. A hidden test cell of the notebook runs
 """
 
 from autograder.diagnose import gru as diagnose
-from autograder.failure import GradingError
 from autograder.hidden import common
 from autograder.hidden.common import backward_check, forward_check, sequence_check
 from autograder.reference import gru as ref
+from autograder.student_process.failure import GradingError
 
 # (N, T, D, H): all four different in each shape; T = 1 isolates one step from many. The large shape has
 # too many entries for full differences: directional checks.

@@ -17,11 +17,11 @@ import functools
 import numpy as np
 
 from autograder.diagnose import lstm as diagnose
-from autograder.failure import GradingError
 from autograder.hidden import common
 from autograder.hidden.common import backward_check, called, cases, forward_check, sequence_check
 from autograder.judge import GRADIENT_TOL, expect_array, expect_close, expect_entries
 from autograder.reference import lstm as ref
+from autograder.student_process.failure import GradingError
 
 # (N, T, D, H): all four different in each shape; T = 1 isolates one step from many. The large shape is
 # checked by directional derivatives only, which cost the same for any size.

@@ -11,11 +11,11 @@ large scores for the softmax) and the table CHECKS: each graded function's check
 import numpy as np
 
 from autograder.diagnose import rnn_bptt as diagnose
-from autograder.failure import GradingError
 from autograder.hidden import common
 from autograder.hidden.common import backward_check, called, cases, forward_check, sequence_check
 from autograder.judge import expect_array, expect_close, expect_gradient, expect_keys
 from autograder.reference import rnn as ref
+from autograder.student_process.failure import GradingError
 
 PARAM_NAMES = ("Wx", "Wh", "b", "Wy", "by")
 

@@ -16,14 +16,14 @@ import functools
 import numpy as np
 
 from autograder.diagnose import vanishing as diagnose
-from autograder.diagnose.patterns import first_match
-from autograder.failure import GradingError
 from autograder.gradcheck import rel_error
 from autograder.hidden import common
 from autograder.hidden.common import called, cases
 from autograder.judge import GRADIENT_TOL, expect_array, expect_close, expect_entries, expect_keys, expect_new_arrays
+from autograder.patterns import first_match
 from autograder.reference import rnn as rnn_ref
 from autograder.reference import vanishing as ref
+from autograder.student_process.failure import GradingError
 
 VANISHING_CASE = ((4, 40, 3, 6), 0.5, 1.0)  # shape, gain of Wh, scale of the inputs
 EXPLODING_CASE = ((3, 30, 2, 7), 1.8, 0.05)  # gain times an orthogonal matrix, small inputs

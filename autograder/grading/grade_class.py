@@ -1,4 +1,4 @@
-"""Hardened grading: every submission in its own sandboxed process, every verdict in this one.
+"""Hardened grading of a class: every submission in its own sandboxed process, every verdict in the grader's.
 
     python -m autograder grade SUBMISSIONS --out RESULTS [--workers N | --cluster tcp://HOST:PORT]
                                [--timeout S] [--force] [--gradebook GRADEBOOK_DB] [--assignment NAME]
@@ -8,76 +8,15 @@ accounts for every file in it (intake.csv) and picks one notebook per student an
 grades.csv (one row per test), totals.csv, changes.csv, feedback/<student>/<assignment>/<assignment>.html,
 report.html and the LMS's import files; records/ keeps one JSON file per student and assignment, so a second
 run grades only what is new or changed (unless --force), and removes what is gone. With --cluster the
-notebooks are graded by the workers of a Dask cluster (grading.cluster), and this process still writes
-everything.
+notebooks are graded by the workers of a Dask cluster (grading.cluster), else in a local pool (grading.pool), each
+by grading.grade_one; this process alone writes everything.
 """
 
-import importlib
 import sys
-import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder.failure import GradingError
 from autograder.grading import intake, records
-from autograder.grading.causes import cause
-from autograder.grading.intake import read_notebook
-from autograder.grading.notebooks import program, student_notebook, tampering, tests_of
-from autograder.grading.records import row, rows_for_all
-from autograder.grading.sandbox import Sandboxed, public_package
-
-
-def test_rows(job, student):
-    """One row per autograded test of the Job's assignment: its hidden check run on the student's functions (a
-    function missing because the cell defining it failed is reported with that cause, grading.causes)."""
-    checks = importlib.import_module(f"autograder.hidden.{job.assignment}").CHECKS
-    rows = []
-    for test, points in tests_of(job.assignment):
-        try:
-            checks[test](student)
-            rows.append(row(job, test, points, points, "ok", "all hidden checks passed"))
-        except GradingError as failure:
-            failure = cause(failure, student.cells, student.errors, student.left_out)
-            rows.append(row(job, test, 0, points, failure.status, str(failure)))
-        except Exception as error:  # a value the checks could not handle: the student's answer
-            message = f"{test} could not be checked: {type(error).__name__}: {error}"
-            rows.append(row(job, test, 0, points, "failed", message))
-    return rows
-
-
-def grade_job(job, timeout):
-    """Grade one notebook.
-
-    Inputs:
-    - job: the Job (grading.intake); one with a problem is graded invalid, with its reason
-    - timeout: seconds per cell and per call
-    Returns:
-    - its record (grading.records.new_record)
-    """
-    submitted, problem = (None, job.problem) if job.problem or job.path is None else read_notebook(job.path)
-    if problem or submitted is None:
-        return records.new_record(job, rows_for_all(job, "invalid", problem or "no notebook submitted"))
-    released = student_notebook(job.assignment)
-    rows = []
-    notes = tampering(released, submitted)
-    if notes:
-        message = "; ".join(notes) + ". The original cells were used: this changes no score."
-        rows.append(row(job, "notebook", 0, 0, "tampered", message))
-    with tempfile.TemporaryDirectory() as public, tempfile.TemporaryDirectory() as workdir:
-        student = Sandboxed(program(released, submitted), job.assignment, workdir, public_package(public), timeout)
-        try:
-            rows += test_rows(job, student)
-        finally:
-            student.kill()
-    return records.new_record(job, rows, student.errors, student.skipped)
-
-
-def safe_grade(job, timeout):
-    """grade_job, but a failure of the grader itself becomes rows with status error, never a lost student."""
-    try:
-        return grade_job(job, timeout)
-    except Exception as error:
-        return records.new_record(job, rows_for_all(job, "error", f"the grader failed on this notebook: {error!r}"))
+from autograder.grading.pool import grade_in_pool
 
 
 def progress(done, total, width=30):
@@ -117,7 +56,7 @@ def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, qui
     todo = [job for job in jobs if force or state[job] != "unchanged"]
     tick = (lambda done: progress(done, len(jobs))) if not quiet else (lambda done: None)
     try:
-        grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, len(jobs) - len(todo))
+        grade_todo(out, todo, keys, peer(cluster, keys, grader, timeout, workers), tick, len(jobs) - len(todo))
     except SystemExit:
         sys.stderr.write("" if quiet else "\n")  # end the progress bar's line before the reason
         raise
@@ -147,12 +86,19 @@ def rerun_summary(jobs, state, gone, forced):
     return f"results: {len(jobs)} ({len({j.student for j in jobs})} students): {counts}; {gone} gone, removed{again}"
 
 
-def grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, done):
-    """Grade the Jobs todo, saving each record in out as it arrives and calling tick(notebooks done).
+def peer(cluster, keys, grader, timeout, workers):
+    """The function grade_each(todo, finish) that grades a list of Jobs: on the cluster whose scheduler is at cluster
+    (grading.cluster), or in a pool of workers local processes (grading.pool)."""
+    if cluster:
+        from autograder.grading.cluster import grade_on_cluster  # Dask is loaded only for a cluster
 
-    In a local pool of workers processes, or (cluster: a Dask scheduler's address) as tasks on the
-    cluster's workers; either way only this process writes the records.
-    """
+        return lambda todo, finish: grade_on_cluster(cluster, todo, keys, grader, timeout, finish)
+    return lambda todo, finish: grade_in_pool(todo, timeout, workers, finish)
+
+
+def grade_todo(out, todo, keys, grade_each, tick, done):
+    """Grade the Jobs todo with grade_each (peer), saving each record in out as it arrives (atomically, here only)
+    and calling tick(notebooks done)."""
     tick(done)
 
     def finish(job, record):
@@ -161,15 +107,7 @@ def grade_todo(out, todo, keys, grader, timeout, workers, cluster, tick, done):
         done += 1
         tick(done)
 
-    if cluster:
-        from autograder.grading.cluster import grade_on_cluster
-
-        grade_on_cluster(cluster, todo, keys, grader, timeout, finish)
-        return
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(safe_grade, job, timeout): job for job in todo}
-        for future in as_completed(futures):
-            finish(futures[future], future.result())
+    grade_each(todo, finish)
 
 
 def write_results(out, graded, gradebook=None, canvas_ids=None):

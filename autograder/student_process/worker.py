@@ -3,12 +3,12 @@
 It runs the notebook's code cells one by one (an error in one cell does not stop the next), then
 answers the grader's calls: "call function f on these arrays (and its backward on these upstream
 gradients)". Requests and replies travel on two pipes whose file descriptors are given on the
-command line, one JSON line each (see autograder.codec). Nothing it says is trusted: the grader
+command line, one JSON line each (see autograder.student_process.codec). Nothing it says is trusted: the grader
 judges the returned values itself. A function the grader lends as an argument (a codec.Lent, such as
 the cell given to lm_chunk_loss) becomes a stand-in here: calling it sends the arguments to the grader,
 which calls its own function and answers with the result, or the error it raised, on the same pipes.
 
-    python -m autograder.worker program.json REQUESTS_FD REPLIES_FD
+    python -m autograder.student_process.worker program.json REQUESTS_FD REPLIES_FD
 """
 
 import builtins
@@ -18,9 +18,9 @@ import os
 import sys
 import traceback
 
-from autograder.codec import Lent, dumps, loads
-from autograder.failure import GradingError
-from autograder.student import InKernel
+from autograder.student_process.calls import InKernel
+from autograder.student_process.codec import Lent, dumps, loads
+from autograder.student_process.failure import GradingError
 
 
 def python_source(source):
@@ -44,7 +44,7 @@ def error_line(caught):
     return message[:1000] + where
 
 
-def run_cells(cells, namespace, replies):
+def run_announced(cells, namespace, replies):
     """Run the notebook's code cells in namespace, one by one; an error in one cell does not stop the next.
 
     Each cell is announced on replies before it runs and reported after, so that the grader knows which
@@ -83,7 +83,7 @@ def stand_in(lent, requests, replies):
 
 
 def answer(student, request, requests=None, replies=None):
-    """The reply to one request: the Run's values, or the fields of the GradingError the call ended with.
+    """The reply to one request: the Call's values, or the fields of the GradingError the call ended with.
 
     requests, replies: the pipes, over which the stand-ins of lent functions call the grader.
     """
@@ -109,7 +109,7 @@ def main():
     replies = os.fdopen(int(sys.argv[3]), "w", buffering=1)
     with open(os.devnull, "w") as dropped, contextlib.redirect_stdout(dropped), contextlib.redirect_stderr(dropped):
         namespace = {"__name__": "__main__"}
-        run_cells(program["cells"], namespace, replies)
+        run_announced(program["cells"], namespace, replies)
         replies.write(dumps({"event": "ready"}))
         student = InKernel(namespace, program["exercise"])
         for line in iter(requests.readline, ""):

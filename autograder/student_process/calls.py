@@ -1,9 +1,9 @@
 """What runs in the student's process: calling a student's functions by name and reporting what they did.
 
 ``InKernel`` looks the functions up in a namespace (a notebook's globals(), in the notebook's kernel
-under nbgrader, or in the sandboxed worker under hardened grading) and returns a ``Run``: the outputs,
+under nbgrader, or in the sandboxed worker under hardened grading) and returns a ``Call``: the outputs,
 the gradients, which arguments were changed in place, which outputs alias an argument. It judges
-nothing: the verdicts are computed from a Run in the grader (``autograder.judge``). The sandbox ships
+nothing: the verdicts are computed from a Call in the grader (``autograder.judge``). The sandbox ships
 this file into the student's process, so it imports only numpy and the other shipped modules.
 """
 
@@ -13,13 +13,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograder.contract import EXERCISES
-from autograder.failure import GradingError
+from autograder.student_process.contract import EXERCISES
+from autograder.student_process.failure import GradingError
 
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 
-class Run(NamedTuple):
+class Call(NamedTuple):
     """What one call of a student's function (and its backward) gave."""
 
     outputs: tuple  # what the function returned, cache removed
@@ -78,7 +78,7 @@ class InKernel:
 
     Inputs:
     - namespace: dict name -> value, where the student's functions are
-    - exercise: name of the exercise in autograder.contract.EXERCISES
+    - exercise: name of the exercise in autograder.student_process.contract.EXERCISES
     """
 
     def __init__(self, namespace, exercise="rnn_bptt"):
@@ -117,7 +117,7 @@ class InKernel:
         - backward: name of the matching backward function, or None
         - douts: upstream gradients for backward, one per output of `name`
         Returns:
-        - a Run
+        - a Call
         """
         kept = [copy_of(a) for a in args]
         result = self._unpack(name, self._call(name, args))
@@ -131,4 +131,4 @@ class InKernel:
             grads = self._unpack(backward, self._call(backward, [*douts, cache]))
             back_args = self.contract[backward].args
             modified += [n for n, d, k in zip(back_args, douts, kept_douts) if not same(d, k)]
-        return Run(tuple(outputs), tuple(grads), tuple(modified), aliased)
+        return Call(tuple(outputs), tuple(grads), tuple(modified), aliased)

@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SOLUTIONS = ROOT / "solutions"
-EXERCISES = ROOT / "exercises"
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS_FOLDER = ROOT / "solutions"  # nbgrader's source: solutions and hidden tests
+EXERCISES_FOLDER = ROOT / "exercises"  # nbgrader's release: the student notebooks
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
@@ -31,17 +31,17 @@ def meta(cell):
 @cache
 def assignments():
     """Names of the assignments: the folders of solutions/, sorted."""
-    return tuple(sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir()))
+    return tuple(sorted(p.name for p in SOLUTIONS_FOLDER.iterdir() if p.is_dir()))
 
 
 def solution_notebook(assignment):
     """The instructor notebook of an assignment: solutions and hidden tests."""
-    return read(SOLUTIONS / assignment / f"{assignment}.ipynb")
+    return read(SOLUTIONS_FOLDER / assignment / f"{assignment}.ipynb")
 
 
 def student_notebook(assignment):
     """The released student notebook of an assignment (exercises/)."""
-    return read(EXERCISES / assignment / f"{assignment}.ipynb")
+    return read(EXERCISES_FOLDER / assignment / f"{assignment}.ipynb")
 
 
 def answer_cells(nb):
