@@ -16,8 +16,8 @@ import time
 
 import numpy as np
 
-from autograder.grading.notebooks import solution_namespace
 from autograder.hidden import gru as gru_hidden
+from autograder.notebooks import solution_namespace
 
 REPEATS = 5
 SIZES = {"small": (32, 100, 2, 8), "wide": (32, 25, 64, 256)}  # N, T, D, H

@@ -23,7 +23,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from autograder.grading.notebooks import solution_namespace
+from autograder.notebooks import solution_namespace
 from lab import experiments, lm, networks, text
 from lab.experiments import CHAR_LM
 from lab.optim import adam_moments, adam_step, clip_by_global_norm

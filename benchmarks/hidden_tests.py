@@ -15,10 +15,10 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.grading.notebooks import SOLUTIONS, graded_cells, solution_namespace, solution_notebook
 from autograder.hidden import rnn_bptt
+from autograder.notebooks import SOLUTIONS_FOLDER, graded_cells, solution_namespace, solution_notebook
 
-FOLDER = SOLUTIONS / "rnn_bptt"
+FOLDER = SOLUTIONS_FOLDER / "rnn_bptt"
 REPEATS = 3
 TARGET_SECONDS = 1.0
 

@@ -1,14 +1,17 @@
 """Every derivation of the RNN and BPTT chapters, checked by finite differences in float64.
 
-Per example and in the lecturer's notation (w, w', w''), independent of the exercise's batched code,
-and then against the solution's batched functions on the same numbers.
+Per example and in the lecturer's notation (w, w', w''), on the chapter's own forward_pass and backward_pass
+(book/bptt.md, taken from the chapter by tests/chapters.py, not retyped), and then against the solution's
+batched functions on the same numbers.
 """
 
 import numpy as np
 import pytest
+from chapters import chapter_functions
 from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
+from lab.functions import cross_entropy
 
 pytestmark = pytest.mark.fast
 
@@ -30,33 +33,32 @@ def example():
     }
 
 
+BPTT = chapter_functions("bptt", ("forward_pass", "backward_pass"))
+
+
 def forward(p):
-    """o_t = tanh(w x_t + w' o_{t-1} + b), t = 1..T; returns (states o_0..o_T, loss)."""
-    os = [p["o0"]]
-    for x_t in p["xs"]:
-        os.append(np.tanh(p["w"] @ x_t + p["w_prime"] @ os[-1] + p["b"]))
-    s = p["w_2prime"] @ os[-1] + p["b_2prime"]
-    loss = np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[p["y"]]
-    return os, loss
+    """The chapter's forward pass (eq-bptt-forward) on the example, then the loss at o_T: (states o_0..o_T, loss)."""
+    _, os = BPTT["forward_pass"]([None, *p["xs"]], p["o0"], p["w"], p["w_prime"], p["b"])
+    return os, cross_entropy(p["w_2prime"] @ os[-1] + p["b_2prime"], p["y"])
 
 
 def backward(p, os):
-    """The delta recursion: delta_T = w''^T (y_hat - y); delta_{t-1} = w'^T (f'(a_t) * delta_t)."""
+    """The chapter's BPTT (backward_pass: the delta recursion) with the many-to-one loss's direct gradient at o_T."""
+    xs = [None, *p["xs"]]
+    a, _ = BPTT["forward_pass"](xs, p["o0"], p["w"], p["w_prime"], p["b"])
     s = p["w_2prime"] @ os[-1] + p["b_2prime"]
-    ds = np.exp(s - s.max()) / np.sum(np.exp(s - s.max()))
-    ds[p["y"]] -= 1
-    grads = {"w_2prime": np.outer(ds, os[-1]), "b_2prime": ds}
-    delta = p["w_2prime"].T @ ds
-    grads |= {"w": 0, "w_prime": 0, "b": 0, "xs": np.zeros_like(p["xs"])}
-    for t in range(T, 0, -1):
-        da = (1 - os[t] ** 2) * delta
-        grads["w"] = grads["w"] + np.outer(da, p["xs"][t - 1])
-        grads["w_prime"] = grads["w_prime"] + np.outer(da, os[t - 1])
-        grads["b"] = grads["b"] + da
-        grads["xs"][t - 1] = p["w"].T @ da
-        delta = p["w_prime"].T @ da
-    grads["o0"] = delta
-    return grads
+    ds = np.exp(s - s.max()) / np.sum(np.exp(s - s.max())) - np.eye(C)[p["y"]]
+    g_direct = {t: np.zeros(H) for t in range(T)} | {T: p["w_2prime"].T @ ds}
+    delta, grads = BPTT["backward_pass"](xs, a, os, p["w"], p["w_prime"], g_direct)
+    return {
+        "w": grads["w"],
+        "w_prime": grads["w_prime"],
+        "b": grads["b"],
+        "xs": np.array(grads["xs"][1:]),
+        "o0": delta[0],
+        "w_2prime": np.outer(ds, os[-1]),
+        "b_2prime": ds,
+    }
 
 
 def test_the_delta_recursion_gives_every_gradient(example):

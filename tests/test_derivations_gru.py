@@ -1,17 +1,20 @@
 """Every derivation of the GRU chapter, checked by finite differences in float64.
 
-Per example and in the lecture's notation (w_g, w'_g, b_g, b'_g for the parts g = r, z, n), independent
-of the exercise's batched code; then the grader's reference and the solution's batched functions on the
-same numbers. The hidden checks' messages for the typical mistakes of tests/submissions/gru/ are
+Per example and in the lecture's notation (w_g, w'_g, b_g, b'_g for the parts g = r, z, n), on the chapter's
+own gru_step, gru_step_in_form, gru_forward_pass and gru_backward_pass (taken from book/gru.md by
+tests/chapters.py, not retyped); then the grader's reference and the solution's batched functions on the same
+numbers. The hidden checks' messages for the typical mistakes of tests/submissions/gru/ are
 asserted with every other exercise's, from each mutant's SAYS (tests/test_hidden_checks.py).
 """
 
 import numpy as np
 import pytest
+from chapters import chapter_functions
 from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
 from autograder.reference import gru as ref
+from lab.functions import cross_entropy
 
 pytestmark = pytest.mark.fast
 
@@ -19,8 +22,7 @@ D, H, C, T = 3, 4, 2, 5
 PARTS = "rzn"
 
 
-def sigma(a):
-    return 1.0 / (1.0 + np.exp(-a))
+GRU = chapter_functions("gru", ("gru_step", "gru_step_in_form", "gru_forward_pass", "gru_backward_pass"))
 
 
 @pytest.fixture
@@ -39,56 +41,43 @@ def example():
     }
 
 
-def step(p, x_t, o_prev, form="torch"):
-    """(eq-gru-cell) and the other forms of the chapter: o_t and (r, z, n, m)."""
-    w, w_prime, b, b_prime = p["w"], p["w_prime"], p["b"], p["b_prime"]
-    r = sigma(w["r"] @ x_t + b["r"] + w_prime["r"] @ o_prev + b_prime["r"])
-    z = sigma(w["z"] @ x_t + b["z"] + w_prime["z"] @ o_prev + b_prime["z"])
-    m = w_prime["n"] @ o_prev + b_prime["n"]
-    if form == "reset before":
-        n = np.tanh(w["n"] @ x_t + b["n"] + w_prime["n"] @ (r * o_prev) + b_prime["n"])
-    else:
-        n = np.tanh(w["n"] @ x_t + b["n"] + r * m)
-    if form == "swapped":
-        return z * n + (1 - z) * o_prev, (r, z, n, m)
-    return (1 - z) * n + z * o_prev, (r, z, n, m)
+def weights(p):
+    """The example's w, w', b, b' (dicts over the parts), in the order the chapter's functions take them."""
+    return p["w"], p["w_prime"], p["b"], p["b_prime"]
+
+
+def step(p, x_t, o_prev):
+    """The chapter's gru_step (eq-gru-cell): o_t and (r, z, n, m)."""
+    return GRU["gru_step"](x_t, o_prev, *weights(p))
 
 
 def forward(p, form="torch"):
-    """States o_0..o_T, the values of every step, and the many-to-one cross-entropy loss."""
-    os, values = [p["o0"]], [None]
-    for x_t in p["xs"]:
-        o, v = step(p, x_t, os[-1], form)
-        os.append(o)
-        values.append(v)
-    s = p["w_2prime"] @ os[-1] + p["b_2prime"]
-    loss = np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[p["y"]]
-    return os, values, loss
+    """The chapter's forward pass: states o_0..o_T, the values of every step ([None, ...] for another form than
+    torch's, which only gru_step_in_form computes), and the many-to-one cross-entropy loss."""
+    xs = [None, *p["xs"]]
+    if form == "torch":
+        os, values = GRU["gru_forward_pass"](xs, p["o0"], *weights(p))
+    else:
+        os = [p["o0"]]
+        for x_t in p["xs"]:
+            os.append(GRU["gru_step_in_form"](x_t, os[-1], *weights(p), form))
+        values = [None] * len(os)
+    return os, values, cross_entropy(p["w_2prime"] @ os[-1] + p["b_2prime"], p["y"])
 
 
 def backward(p, os, values):
-    """(eq-gru-back-mix) to (eq-gru-back-recurrent), from delta_T = w''^T (y_hat - y) down to o_0."""
+    """The chapter's gru_backward_pass, (eq-gru-back-mix) to (eq-gru-back-recurrent), from delta_T = w''^T (y_hat - y)
+    down to o_0."""
     s = p["w_2prime"] @ os[-1] + p["b_2prime"]
-    ds = np.exp(s - s.max()) / np.sum(np.exp(s - s.max()))
-    ds[p["y"]] -= 1
-    grads = {"w_2prime": np.outer(ds, os[-1]), "b_2prime": ds, "xs": np.zeros_like(p["xs"])}
-    for name in ("w", "w_prime", "b", "b_prime"):
-        grads[name] = {g: 0.0 for g in PARTS}
-    delta = p["w_2prime"].T @ ds
-    for t in range(T, 0, -1):
-        r, z, n, m = values[t]
-        d_an = delta * (1 - z) * (1 - n**2)
-        d_a = {"r": d_an * m * r * (1 - r), "z": delta * (os[t - 1] - n) * z * (1 - z), "n": d_an}
-        d_a_prime = {"r": d_a["r"], "z": d_a["z"], "n": r * d_an}
-        for g in PARTS:
-            grads["w"][g] = grads["w"][g] + np.outer(d_a[g], p["xs"][t - 1])
-            grads["b"][g] = grads["b"][g] + d_a[g]
-            grads["w_prime"][g] = grads["w_prime"][g] + np.outer(d_a_prime[g], os[t - 1])
-            grads["b_prime"][g] = grads["b_prime"][g] + d_a_prime[g]
-        grads["xs"][t - 1] = sum(p["w"][g].T @ d_a[g] for g in PARTS)
-        delta = delta * z + sum(p["w_prime"][g].T @ d_a_prime[g] for g in PARTS)
-    grads["o0"] = delta
-    return grads
+    ds = np.exp(s - s.max()) / np.sum(np.exp(s - s.max())) - np.eye(C)[p["y"]]
+    delta_plus = [np.zeros(H)] * T + [p["w_2prime"].T @ ds]
+    grads = GRU["gru_backward_pass"]([None, *p["xs"]], os, values, p["w"], p["w_prime"], delta_plus)
+    return grads | {
+        "xs": np.array(grads["xs"][1:]),
+        "o0": grads["o_0"],
+        "w_2prime": np.outer(ds, os[-1]),
+        "b_2prime": ds,
+    }
 
 
 def loss_of(p):

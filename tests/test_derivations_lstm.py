@@ -1,24 +1,36 @@
 """Every derivation of the LSTM chapter (book/lstm.md), checked by finite differences in float64.
 
-Per example and in the lecture's notation (w, w', column vectors, gates stacked i, f, g, o), independent
-of the exercise's batched code; then the solution's batched functions and the grader's reference against
-the same numbers; and, where torch is installed, the solution against torch.nn.LSTM.
+Per example and in the lecture's notation (w, w', column vectors, gates stacked i, f, g, o), on the chapter's
+own lstm_step, lstm_forward_pass and lstm_backward_pass (taken from book/lstm.md by tests/chapters.py, not
+retyped); then the solution's batched functions and the grader's reference against the same numbers; and, where
+torch is installed, the solution against torch.nn.LSTM.
 """
 
 import numpy as np
 import pytest
+from chapters import chapter_functions
 from notebooks import solution_namespace
 
 from autograder.gradcheck import numerical_gradient, rel_error
 from autograder.reference import lstm as reference
+from lab.functions import cross_entropy
 
 pytestmark = pytest.mark.fast
 
 D, H, C, T = 3, 4, 2, 6
 
 
+LSTM = chapter_functions("lstm", ("lstm_step", "lstm_forward_pass", "lstm_backward_pass"))
+
+
 def sigma(a):
+    """The textbook sigmoid 1 / (1 + exp(-a)), against which the chapter's overflow-free form is checked."""
     return 1.0 / (1.0 + np.exp(-a))
+
+
+def col(v):
+    """A vector (n,) as the chapter's column (n, 1)."""
+    return np.reshape(v, (-1, 1))
 
 
 @pytest.fixture
@@ -37,54 +49,38 @@ def example():
 
 
 def step(p, x_t, h_prev, c_prev):
-    """(eq-lstm-preactivation) to (eq-lstm-hidden): h_t, c_t and the gates."""
-    a = p["w"] @ x_t + p["w_prime"] @ h_prev + p["b"]
-    i, f, g, o = sigma(a[:H]), sigma(a[H : 2 * H]), np.tanh(a[2 * H : 3 * H]), sigma(a[3 * H :])
-    c = f * c_prev + i * g
-    return o * np.tanh(c), c, (i, f, g, o)
+    """The chapter's lstm_step, (eq-lstm-preactivation) to (eq-lstm-hidden): h_t, c_t and the gates, as vectors."""
+    h, c, gates = LSTM["lstm_step"](col(x_t), col(h_prev), col(c_prev), p["w"], p["w_prime"], col(p["b"]))
+    return h.ravel(), c.ravel(), tuple(g.ravel() for g in gates)
 
 
 def forward(p):
-    """States h_0..h_T, c_0..c_T, gates of steps 1..T (index t - 1), and the cross-entropy loss at the end."""
-    hs, cs, gates = [p["h0"]], [np.zeros(H)], []
-    for x_t in p["xs"]:
-        h, c, gate_values = step(p, x_t, hs[-1], cs[-1])
-        hs.append(h)
-        cs.append(c)
-        gates.append(gate_values)
-    s = p["w_2prime"] @ hs[-1] + p["b_2prime"]
-    loss = np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[p["y"]]
-    return hs, cs, gates, loss
+    """The chapter's lstm_forward_pass: states h_0..h_T, c_0..c_T, gates of steps 1..T (index t - 1), and the
+    cross-entropy loss at the end."""
+    xs = [None, *map(col, p["xs"])]
+    hs, cs, gates = LSTM["lstm_forward_pass"](xs, col(p["h0"]), p["w"], p["w_prime"], col(p["b"]))
+    hs, cs = [h.ravel() for h in hs], [c.ravel() for c in cs]
+    gates = [tuple(g.ravel() for g in step_gates) for step_gates in gates[1:]]
+    return hs, cs, gates, cross_entropy(p["w_2prime"] @ hs[-1] + p["b_2prime"], p["y"])
 
 
 def backward(p, hs, cs, gates):
-    """The chapter's recursion: gamma_t (eq-lstm-gamma), the gate gradients (eq-lstm-da), delta (eq-lstm-delta)."""
+    """The chapter's lstm_backward_pass: gamma_t (eq-lstm-gamma), the gate gradients (eq-lstm-da), delta
+    (eq-lstm-delta), for the many-to-one loss at h_T."""
     s = p["w_2prime"] @ hs[-1] + p["b_2prime"]
     y_hat = np.exp(s - s.max()) / np.sum(np.exp(s - s.max()))
-    delta = p["w_2prime"].T @ (y_hat - np.eye(C)[p["y"]])
-    from_next_cell = np.zeros(H)
-    grads = {"w": 0, "w_prime": 0, "b": 0, "xs": np.zeros_like(p["xs"]), "gamma": {}}
-    for t in range(T, 0, -1):
-        i, f, g, o = gates[t - 1]
-        tanh_c = np.tanh(cs[t])
-        gamma = from_next_cell + delta * o * (1 - tanh_c**2)
-        d_a = np.concatenate(
-            [
-                gamma * g * i * (1 - i),
-                gamma * cs[t - 1] * f * (1 - f),
-                gamma * i * (1 - g**2),
-                delta * tanh_c * o * (1 - o),
-            ]
-        )
-        grads["gamma"][t] = gamma
-        from_next_cell = gamma * f
-        grads["w"] = grads["w"] + np.outer(d_a, p["xs"][t - 1])
-        grads["w_prime"] = grads["w_prime"] + np.outer(d_a, hs[t - 1])
-        grads["b"] = grads["b"] + d_a
-        grads["xs"][t - 1] = p["w"].T @ d_a
-        delta = p["w_prime"].T @ d_a
-    grads["h0"] = delta
-    return grads
+    delta_plus = [np.zeros((H, 1))] * T + [col(p["w_2prime"].T @ (y_hat - np.eye(C)[p["y"]]))]
+    columns = [None] + [tuple(map(col, step_gates)) for step_gates in gates]
+    xs, hs, cs = [None, *map(col, p["xs"])], list(map(col, hs)), list(map(col, cs))
+    delta, delta_c, grads = LSTM["lstm_backward_pass"](xs, hs, cs, columns, p["w"], p["w_prime"], delta_plus)
+    return {
+        "w": grads["w"],
+        "w_prime": grads["w_prime"],
+        "b": grads["b"].ravel(),
+        "xs": np.array([g.ravel() for g in grads["xs"][1:]]),
+        "gamma": {t: gamma.ravel() for t, gamma in delta_c.items()},
+        "h0": delta[0].ravel(),
+    }
 
 
 def test_the_sigmoid_derivative_and_the_overflow_free_form():

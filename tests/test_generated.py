@@ -1,5 +1,6 @@
 """The student notebooks are generated from the solutions, and hold none of their secrets."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from notebooks import (
     graded_cells,
     pasted_cells,
     secret_lines,
+    solution_code,
     solution_notebook,
     student_notebook,
 )
@@ -72,6 +74,29 @@ def test_every_answer_cell_has_a_graded_hidden_test():
         for grade_id, cell in graded_cells(nb).items():
             name = grade_id.removeprefix("test_")
             assert f'check("{name}", globals())' in cell.source
+
+
+def functions_in(source):
+    """name -> ast.dump of each top-level function of source, its docstring left out (a pasted copy drops it)."""
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and len(node.body) > 1:
+                node.body = node.body[1:]
+            found[node.name] = ast.dump(node)
+    return found
+
+
+@pytest.mark.fast
+def test_a_pasted_cell_holds_exactly_the_earlier_exercises_solution():
+    # char_lm's your_rnn: the solution pastes exercise 1's RNN; one solution, so the copy must not drift from it.
+    for assignment in ASSIGNMENTS:
+        for cell, names in pasted_cells(assignment).items():
+            pasted = functions_in(solution_code(assignment)[cell])
+            for name in names:
+                owner = next(a for a, functions in EXERCISES.items() if name in functions)
+                assert pasted[name] == functions_in(solution_code(owner)[name])[name], (assignment, cell, name)
 
 
 @pytest.mark.plumbing

@@ -12,6 +12,7 @@ from autograder.gradcheck import (
 )
 from autograder.judge import GRADIENT_TOL
 from autograder.patterns import MATCH_TOL
+from autograder.reference.gates import read_in_order
 
 HELD_H_HINT = (
     "it is the gradient you would get if the hidden state's gradient stopped at each step: add the dh_prev "
@@ -24,7 +25,7 @@ def previous_states(first, states):
     return np.concatenate([first[:, None], states[:, :-1]], axis=1)
 
 
-def read_order(actual, reference, args, weights_at, orders, read_in_order):
+def read_order(actual, reference, args, weights_at, orders, gates):
     """The gate order in which some code reads the blocks of the weights, if reading them so explains actual.
 
     Inputs:
@@ -32,25 +33,25 @@ def read_order(actual, reference, args, weights_at, orders, read_in_order):
     - reference: function(*args) -> the output to compare
     - args: the arguments given, in the contract's order
     - weights_at: indices of the stacked weights and biases in args
-    - orders: the gate orders to try; read_in_order(order, a): a's blocks as code reading them in order uses them
+    - orders: the gate orders to try; gates: the contract's order (reference.gates.read_in_order)
     Returns:
     - the order (a string of gate letters), or None
     """
     for order in orders:
-        permuted = [read_in_order(order, a) if k in weights_at else a for k, a in enumerate(args)]
+        permuted = [read_in_order(order, a, gates) if k in weights_at else a for k, a in enumerate(args)]
         if rel_error(actual, reference(*permuted)) < MATCH_TOL:
             return order
     return None
 
 
-def wrong_blocks(actual, loss, x, rng, gates, orders, read_in_order):
+def wrong_blocks(actual, loss, x, rng, gates, orders):
     """Which gate blocks of a parameter gradient are wrong.
 
     Inputs:
     - actual: the student's gradient, rows in len(gates) blocks
     - loss, x: the reference loss and the parameter it reads
     - rng: Generator for directional checks
-    - gates: the contract's gate letters in order; orders, read_in_order: as for read_order
+    - gates: the contract's gate letters in order; orders: as for read_order
     Returns:
     - order: the gate order in which actual holds the right blocks, or None
     - wrong: the gates whose blocks are wrong (empty when order is found)
@@ -59,7 +60,7 @@ def wrong_blocks(actual, loss, x, rng, gates, orders, read_in_order):
     errors, numeric = block_errors(actual, loss, x, rng, len(gates))
     if numeric is not None:
         for order in orders:
-            if rel_error(read_in_order(order, actual), numeric) < GRADIENT_TOL:
+            if rel_error(read_in_order(order, actual, gates), numeric) < GRADIENT_TOL:
                 return order, [], numeric
     return None, [gate for gate, err in zip(gates, errors) if not err <= GRADIENT_TOL], numeric
 

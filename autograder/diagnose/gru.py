@@ -75,7 +75,7 @@ def form_hint(actual, reference, args, subject="your code"):
     for form, hint in FORM_HINTS.items():
         if rel_error(actual, reference(*args, form=form)) < MATCH_TOL:
             return hint.format(subject=subject)
-    order = gates.read_order(actual, reference, args, WEIGHTS, ref.ORDERS, ref.read_in_order)
+    order = gates.read_order(actual, reference, args, WEIGHTS, ref.ORDERS, ref.GATES)
     return ORDER_HINT.format(subject=subject, order=", ".join(order)) if order else ""
 
 
@@ -109,7 +109,7 @@ def block_hint(actual, loss, x, name, rng):
     - name: "dWx", "dWh", "dbx" or "dbh"
     - rng: Generator for directional checks
     """
-    order, wrong, _ = gates.wrong_blocks(actual, loss, x, rng, ref.GATES, ref.ORDERS, ref.read_in_order)
+    order, wrong, _ = gates.wrong_blocks(actual, loss, x, rng, ref.GATES, ref.ORDERS)
     if order:
         return gates.stacked_in_order_hint(name, order, ref.GATES)
     wrong = tuple(wrong)

@@ -91,7 +91,7 @@ def order_hint(actual, reference, args, weights_at):
     - args: the arguments given, in the contract's order
     - weights_at: indices of Wx, Wh, b in args
     """
-    order = gates.read_order(actual, reference, args, weights_at, ORDERS, ref.read_in_order)
+    order = gates.read_order(actual, reference, args, weights_at, ORDERS, ref.GATES)
     if order is None:
         return ""
     return (
@@ -141,7 +141,7 @@ def block_hint(actual, loss, x, name, rng):
     - name: "dWx", "dWh" or "db"
     - rng: Generator for directional checks
     """
-    order, wrong, numeric = gates.wrong_blocks(actual, loss, x, rng, ref.GATES, ORDERS, ref.read_in_order)
+    order, wrong, numeric = gates.wrong_blocks(actual, loss, x, rng, ref.GATES, ORDERS)
     if order:
         return gates.stacked_in_order_hint(name, order, ref.GATES)
     # A block whose true gradient is zero (the forget gate's when c_prev = 0) shows nothing.

@@ -18,13 +18,10 @@ from itertools import permutations
 
 import numpy as np
 
+from autograder.reference.gates import sigmoid
+
 GATES = "rzn"  # the contract's order of the three blocks of rows of Wx, Wh, bx and bh
 ORDERS = tuple("".join(p) for p in permutations(GATES) if "".join(p) != GATES)
-
-
-def sigmoid(a):
-    """The logistic function 1 / (1 + exp(-a)), written with tanh so that it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 def blocks(a, H):
@@ -72,17 +69,3 @@ def gru(x, h0, Wx, Wh, bx, bh, form="contract", hold_h=None):
         held = None if hold_h is None else hold_h[:, t]
         states.append(gru_step(x[:, t], states[-1], Wx, Wh, bx, bh, form, held))
     return np.stack(states[1:], axis=1)
-
-
-def read_in_order(order, a):
-    """The array a, whose first axis holds 3 gate blocks, as code that takes its blocks in `order` uses it.
-
-    Inputs:
-    - order: a permutation of "rzn", the order in which some code takes the blocks of rows
-    - a: Wx (3H, D), Wh (3H, H), bx or bh (3H,), in the contract's order r, z, n
-    Returns:
-    - the blocks rearranged into the contract's order: the contract's GRU on the result computes what
-      that code computes on a
-    """
-    parts = np.split(a, 3, axis=0)
-    return np.concatenate([parts[order.index(gate)] for gate in GATES], axis=0)

