@@ -194,25 +194,7 @@ def block_product(ax, matrix=("w'", "w"), vector=("o", "x"), H=3, D=2):
     """
     sizes = {"w'": H, "w": D, "o": H, "x": D}
     y_vec = -2.2  # bottom of the vector row; the matrix spans y = 0..H
-    pos = {}
-
-    col = 0
-    for name in matrix:
-        symbol, color = _MATRIX_BLOCKS[name]
-        _cells(ax, col, 0, sizes[name], H, color)
-        pos[name] = (col + sizes[name] / 2, H / 2)
-        draw.label(ax, pos[name], symbol, fontsize=15)
-        col += sizes[name]
-
-    col = 0
-    for name in vector:
-        symbol, color = _VECTOR_BLOCKS[name]
-        _cells(ax, col, y_vec, sizes[name], 1, color)
-        pos[name] = (col + sizes[name] / 2, y_vec + 0.5)
-        # Under the row, so that the block boundary drawn across the row never hides it.
-        draw.label(ax, (pos[name][0], y_vec - 0.15), symbol, va="top", fontsize=14)
-        col += sizes[name]
-
+    pos = _matrix_row(ax, matrix, sizes, H) | _vector_row(ax, vector, sizes, y_vec)
     split = sizes[matrix[0]]
     aligned = split == sizes[vector[0]] and all(
         _MATRIX_BLOCKS[m][1] == _VECTOR_BLOCKS[v][1] for m, v in zip(matrix, vector)
@@ -222,4 +204,29 @@ def block_product(ax, matrix=("w'", "w"), vector=("o", "x"), H=3, D=2):
     draw.label(ax, (-0.4, H / 2), "matrix", draw.MUTED_COLOR, ha="right", fontsize=11)
     draw.label(ax, (-0.4, y_vec + 0.5), "vector\n(on its side)", draw.MUTED_COLOR, ha="right", fontsize=11)
     draw.finish(ax, -3.2, H + D + 0.3, y_vec - 1.1, H + 0.5)
+    return pos
+
+
+def _matrix_row(ax, matrix, sizes, H):
+    """Draw the matrix's blocks side by side (y = 0..H), in the order of matrix; the centers of the blocks."""
+    pos, col = {}, 0
+    for name in matrix:
+        symbol, color = _MATRIX_BLOCKS[name]
+        _cells(ax, col, 0, sizes[name], H, color)
+        pos[name] = (col + sizes[name] / 2, H / 2)
+        draw.label(ax, pos[name], symbol, fontsize=15)
+        col += sizes[name]
+    return pos
+
+
+def _vector_row(ax, vector, sizes, y_vec):
+    """Draw the vector's blocks on their side in one row at y_vec, in the order of vector; their centers."""
+    pos, col = {}, 0
+    for name in vector:
+        symbol, color = _VECTOR_BLOCKS[name]
+        _cells(ax, col, y_vec, sizes[name], 1, color)
+        pos[name] = (col + sizes[name] / 2, y_vec + 0.5)
+        # Under the row, so that the block boundary drawn across the row never hides it.
+        draw.label(ax, (pos[name][0], y_vec - 0.15), symbol, va="top", fontsize=14)
+        col += sizes[name]
     return pos
