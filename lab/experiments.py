@@ -14,6 +14,7 @@ import numpy as np
 
 from lab import cliff, lm, networks, tasks, text, training
 from lab.optim import adam_moments, adam_step
+from lab.threads import one_blas_thread
 
 T_LONG = 100  # the length of the long-term dependencies of the chapters
 SUCCESS = 0.9  # a run succeeds if it gets at least 90% of 500 fresh test sequences right
@@ -363,11 +364,12 @@ def unit_correlations(lstm, held_ids, chars):
     return correlations
 
 
-RNN = {"H": 8, "networks": 8, "words T": 8, "batch N": 32, "updates": 1000, "learning rate": 0.01}
+RNN = {"H": 8, "networks": 8, "words T": "5 to 8", "test words T": 8, "batch N": 32, "updates": 1000}
+RNN |= {"learning rate": 0.01}
 
 
 def readouts(p, xs):
-    """The class probabilities w'' o_t + b'' read from every state of a stack of RNNs: (T, S, N, C)."""
+    """The class probabilities softmax(w'' o_t + b'') read from every state of a stack of RNNs: (T, S, N, C)."""
     seen = {}
 
     def output(states):
@@ -376,40 +378,44 @@ def readouts(p, xs):
         seen["y_hat"] = e / e.sum(axis=-1, keepdims=True)
         return None, None
 
-    networks_pass = training.PASSES["RNN"]
-    networks_pass(p, xs.astype(p["w"].dtype), output)
+    training.PASSES["RNN"](p, xs.astype(p["w"].dtype), output)
     return seen["y_hat"]
 
 
+@one_blas_thread
 def rnn_chapter(seed=21):
-    """The RNN chapter's trained many-to-one network: RNN's settings on the negation task (lab.tasks).
+    """The RNN chapter's trained many-to-one networks (RNN's settings) on the negation task (lab.tasks).
 
+    Each update draws its reviews' length T from 5 to 8, so that the output layer learns to read the
+    states o_5 to o_8; the loss is on the last step only. The test reviews have 8 words.
     Returns a dict:
     - "networks": the trained stack; "curves": (updates, S), batch scores
-    - "right_at": dict with the fraction of 1,000 test sentences per network whose prediction read from
-      o_t is right: "end" (t = T, all sentences), "before not" (t one step before "not") and "at not"
-      (t the step of "not"), the last two over the sentences with a "not"
-    - "test": the test sentences (words, classes, negation_step) of network 0's column
+    - "right_at": dict with the fraction of 1,000 test reviews per network whose prediction read from
+      o_t is right: "end" (t = T, all reviews), "before not" (t one step before "not") and "at not"
+      (t the step of "not"), the last two over the reviews with a "not"
     """
     r = RNN
     rng = np.random.default_rng(seed)
     stack = networks.new_networks(rng, "RNN", r["networks"], len(tasks.WORDS), r["H"], 2)
-    curves, _ = training.train(
-        {"RNN": ("RNN", stack)}, "negation", r["words T"], r["updates"], rng, r["batch N"], r["learning rate"]
-    )
-    words, classes, step = tasks.negation_sentences(
-        np.random.default_rng(seed + 100), r["networks"], 1000, r["words T"]
-    )
+    moments, curves = adam_moments(stack), np.empty((r["updates"], r["networks"]))
+    for step in range(1, r["updates"] + 1):
+        xs, classes = tasks.negation(rng, r["networks"], r["batch N"], int(rng.integers(5, 9)))
+        scores, grads = training.loss_and_grads("RNN", stack, xs.astype(np.float32), classes, "classes")
+        adam_step(stack, grads, moments, step, r["learning rate"])
+        curves[step - 1] = scores["right"]
+    test_rng = np.random.default_rng(seed + 100)
+    words, classes, step = tasks.negation_sentences(test_rng, r["networks"], 1000, r["test words T"])
     y_hat = readouts(stack, np.eye(len(tasks.WORDS))[words].transpose(0, 2, 1, 3))  # (T, S, N, 2)
     said = y_hat.argmax(axis=-1).transpose(1, 2, 0)  # (S, N, T): the class read from o_1..o_T
-    negated = step > 0
-    at = lambda t: np.take_along_axis(said, np.maximum(t, 1)[..., None] - 1, axis=-1)[..., 0]  # noqa: E731
-    right_at = {
-        "end": np.mean(said[..., -1] == classes, axis=1),
-        "before not": np.array([np.mean((at(step - 1) == classes)[s][negated[s]]) for s in range(len(said))]),
-        "at not": np.array([np.mean((at(step) == classes)[s][negated[s]]) for s in range(len(said))]),
-    }
-    return {"networks": stack, "curves": curves["RNN"], "right_at": right_at, "test": (words, classes, step)}
+
+    def right_when(at):
+        """Per network, the fraction of the negated reviews right when read from o_at (at: (S, N))."""
+        right = np.take_along_axis(said, np.maximum(at, 1)[..., None] - 1, axis=-1)[..., 0] == classes
+        return np.array([np.mean(right[s][step[s] > 0]) for s in range(len(said))])
+
+    right_at = {"end": np.mean(said[..., -1] == classes, axis=1)}
+    right_at |= {"before not": right_when(step - 1), "at not": right_when(step)}
+    return {"networks": stack, "curves": curves, "right_at": right_at}
 
 
 CHAPTERS = {"rnn": rnn_chapter, "vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter}
