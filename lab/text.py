@@ -68,7 +68,7 @@ def ngram_models(ids, V, discount=0.75):
     Inputs:
     - ids: the training text, integers (L,); V: the vocabulary size
     Returns a dict with:
-    - 1: (V,) P(c); 2: (V, V) P(c | b); 3: (V, V, V) P(c | a, b), each summing to 1 over c
+    - 1: (V,) P(v3); 2: (V, V) P(v3 | v2); 3: (V, V, V) P(v3 | v1, v2), each summing to 1 over v3
     """
     counts3 = np.zeros((V, V, V))
     np.add.at(counts3, (ids[:-2], ids[1:-1], ids[2:]), 1.0)
