@@ -55,6 +55,7 @@ def spawn(chapter, offset, label, env):
     done = subprocess.run(command, env=os.environ | env, capture_output=True, text=True, cwd=ROOT, check=True)
     record = json.loads(done.stdout.strip().splitlines()[-1])
     record["setting"] = label
+    print(f"run done: {json.dumps(record)}", flush=True)  # kept in the output if a later run fails
     return record
 
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from lab import cliff, lm, networks, tasks, text, training
 from lab.optim import adam_moments, adam_step
-from lab.threads import one_blas_thread
 
 T_LONG = 100  # the length of the long-term dependencies of the chapters
 SUCCESS = 0.9  # a run succeeds if it gets at least 90% of 500 fresh test sequences right
@@ -382,7 +381,6 @@ def readouts(p, xs):
     return seen["y_hat"]
 
 
-@one_blas_thread
 def rnn_chapter(seed=21):
     """The RNN chapter's trained many-to-one networks (RNN's settings) on the negation task (lab.tasks).
 
