@@ -206,7 +206,8 @@ def step_seconds(cell, D, H, N, T, repeats, rng):
 # sees the same text in the same number of updates.
 CHAR_LM = {"H of the LSTM": 64, "seeds": 2, "streams N": 64, "chunk K": 50, "updates": 800, "learning rate": 0.02}
 CHAR_LM |= {"truncations K": [2, 10, 50], "truncation updates": 600, "gradient clip": 5.0}
-CHAR_LM |= {"context lengths": [1, 2, 4, 8, 16, 32, 64, 128], "context characters": 40_000}
+CHAR_LM |= {"context lengths R": [1, 2, 4, 8, 16, 32, 64], "probe characters": 40_000, "probe every": 16}
+CHAR_LM |= {"samples": 400, "sample length": 120}
 
 
 def language_models(widths, seeds, updates, K, N, lr, seed):
@@ -243,8 +244,13 @@ def lm_widths(V, H_lstm):
 
 
 def char_lm_chapter(seed=13):
-    """The experiments of the capstone: {"cells": language_models of the three cells at matched parameter
-    counts, "truncation": K -> language_models of one LSTM trained with chunks of K steps}, CHAR_LM's settings.
+    """The experiments of the capstone, CHAR_LM's settings. Returns a dict:
+
+    - "cells": language_models of the three cells at matched parameter counts; "widths": cell -> H
+    - "truncation": K -> language_models of one LSTM trained with chunks of K steps
+    - "ngram": the n-gram baselines' held-out bits per character (lab.text)
+    - "context": K -> context_bits of the LSTMs trained with the shortest and the longest chunks
+    - "unread": unread_bits of every model; "own text": own_text of the LSTMs; "units": unit_correlations
 
     The RNN and the LSTM train in one process, the GRU and the truncation runs in the other.
     """
@@ -264,19 +270,151 @@ def char_lm_chapter(seed=13):
         cells[key] |= gru[key]
     truncation = dict(zip(c["truncations K"], results[2:]))
     train_ids, held_ids = (text.encode(corpus[part], corpus["chars"]) for part in ("train", "held-out"))
-    ngram = text.ngram_bits(text.ngram_models(train_ids, V), held_ids)
+    models = text.ngram_models(train_ids, V)
+    ngram = text.ngram_bits(models, held_ids)
     shortest, longest = min(c["truncations K"]), max(c["truncations K"])
-    context = {K: context_bits(*truncation[K]["models"]["LSTM"], held_ids) for K in (shortest, longest)}
-    return {"cells": cells, "truncation": truncation, "widths": widths, "ngram": ngram, "context": context}
+    both = networks.concatenate([truncation[K]["models"]["LSTM"][1] for K in (shortest, longest)])
+    context = dict(zip((shortest, longest), context_bits("LSTM", both, held_ids)))
+    unread = unread_bits(cells["models"], train_ids)
+    lstm = cells["models"]["LSTM"][1]
+    own = own_text(lstm, held_ids, models[3], seed)
+    units = unit_correlations(lstm, held_ids, corpus["chars"])
+    return {"cells": cells, "truncation": truncation, "widths": widths, "ngram": ngram, "context": context} | {
+        "unread": unread,
+        "own text": own,
+        "units": units,
+    }
+
+
+def probe_streams(ids):
+    """The probe's text cut into 16 streams, and the positions it scores: every CHAR_LM["probe every"]-th
+    character of each stream from the 128th on (global indices into ids), with their (stream, column)."""
+    c = CHAR_LM
+    text_streams = lm.streams(ids, 16)
+    columns = np.arange(2 * max(c["context lengths R"]), text_streams.shape[1], c["probe every"])
+    rows = np.arange(16)
+    positions = (rows[:, None] * text_streams.shape[1] + columns).ravel()
+    return positions, rows, columns
 
 
 def context_bits(cell, p, held_ids):
-    """Bits per character of one model on the start of the held-out text when each prediction sees at
-    most R characters (the state reset every R), for R in CHAR_LM's context lengths, and with the state
-    carried ("carried"). Returns a dict R -> float."""
-    ids = held_ids[: CHAR_LM["context characters"]]
-    bits = {R: float(lm.bits_per_char(cell, p, ids, R, 100, carry=False)[0]) for R in CHAR_LM["context lengths"]}
-    return bits | {"carried": float(lm.bits_per_char(cell, p, ids, 200, 100)[0])}
+    """How much context each model of a stack uses, on the start of the held-out text.
+
+    Every R of CHAR_LM's context lengths scores the same predictions (probe_streams), each made after
+    reading exactly the R characters before it from a zero state (lab.lm.context_bits); "carried"
+    scores them with the state carried through the whole text. Returns a list, per model, of dicts
+    R -> bits per character, and "carried" -> bits per character.
+    """
+    ids = held_ids[: CHAR_LM["probe characters"]]
+    positions, rows, columns = probe_streams(ids)
+    by_length = lm.context_bits(cell, p, ids, positions, CHAR_LM["context lengths R"])
+    carried = lm.stream_bits(cell, p, ids)["bits"][:, rows[:, None], columns - 1].reshape(len(by_length), -1)
+    return [
+        dict(zip(CHAR_LM["context lengths R"], map(float, bits))) | {"carried": float(np.mean(c))}
+        for bits, c in zip(by_length, carried)
+    ]
 
 
-CHAPTERS = {"vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter, "char_lm": char_lm_chapter}
+def unread_bits(models, train_ids):
+    """Bits per character of each model on training text that no stream of the training reached: the
+    800 characters after the last chunk read, in each of the N streams. Returns cell -> (seeds,)."""
+    c = CHAR_LM
+    reached = c["updates"] * c["chunk K"] + 1
+    piece = lm.streams(train_ids, c["streams N"])[:, reached : reached + 800].ravel()
+    return {cell: lm.bits_per_char(kind, p, piece) for cell, (kind, p) in models.items()}
+
+
+def own_text(lstm, held_ids, trigram, seed):
+    """Teacher forcing against free running for a stack of LSTMs (lab.lm.own_text_bits, temperature 1),
+    from CHAR_LM["samples"] places of the held-out text, each warmed on the 64 characters before it.
+
+    Returns lab.lm.own_text_bits's dict without the draws, with "judge text" (length,) and "judge own"
+    (S, length): the bits per character that the trigram (V, V, V) pays at each step of the true text
+    and of each model's draws, a judge that has not seen the models.
+    """
+    c = CHAR_LM
+    starts = np.linspace(1000, len(held_ids) - c["sample length"] - 1, c["samples"]).astype(int)
+    run = lm.own_text_bits("LSTM", lstm, held_ids, starts, 64, c["sample length"], np.random.default_rng(seed))
+    true = held_ids[starts[:, None] + np.arange(c["sample length"])]
+
+    def judge(sequences):
+        full = np.concatenate([run["context"], sequences], axis=1)
+        return -np.log2(trigram[full[:, :-2], full[:, 1:-1], full[:, 2:]]).mean(axis=0)
+
+    judged = {"judge text": judge(true), "judge own": np.array([judge(d) for d in run["drawn"]])}
+    return {key: value for key, value in run.items() if key not in ("drawn", "context")} | judged
+
+
+def unit_correlations(lstm, held_ids, chars):
+    """The correlation of each unit's tanh(c_t) with what a reader sees (lab.text.reading_features), for
+    each LSTM of a stack, on the probe's characters read as 16 streams with the state carried.
+
+    Returns a dict feature -> (S, H), the correlations over every character read.
+    """
+    ids = held_ids[: CHAR_LM["probe characters"]]
+    activity = np.tanh(lm.stream_bits("LSTM", lstm, ids)["cells"].astype(np.float64))  # (S, 16, L - 1, H)
+    activity = activity.reshape(activity.shape[0], -1, activity.shape[-1])
+    correlations = {}
+    for name, values in text.reading_features(ids, chars).items():
+        seen = lm.streams(values, 16)[:, :-1].ravel()  # the feature after reading text[n, j]
+        centred = activity - activity.mean(axis=1, keepdims=True)
+        x = seen - seen.mean()
+        correlations[name] = (x @ centred) / (np.linalg.norm(x) * np.linalg.norm(centred, axis=1))
+    return correlations
+
+
+RNN = {"H": 8, "networks": 8, "words T": "5 to 8", "test words T": 8, "batch N": 32, "updates": 1000}
+RNN |= {"learning rate": 0.01}
+
+
+def readouts(p, xs):
+    """The class probabilities softmax(w'' o_t + b'') read from every state of a stack of RNNs: (T, S, N, C)."""
+    seen = {}
+
+    def output(states):
+        s = states @ p["w_2prime"].transpose(0, 2, 1) + p["b_2prime"]
+        e = np.exp(s - s.max(axis=-1, keepdims=True))
+        seen["y_hat"] = e / e.sum(axis=-1, keepdims=True)
+        return None, None
+
+    training.PASSES["RNN"](p, xs.astype(p["w"].dtype), output)
+    return seen["y_hat"]
+
+
+def rnn_chapter(seed=21):
+    """The RNN chapter's trained many-to-one networks (RNN's settings) on the negation task (lab.tasks).
+
+    Each update draws its reviews' length T from 5 to 8, so that the output layer learns to read the
+    states o_5 to o_8; the loss is on the last step only. The test reviews have 8 words.
+    Returns a dict:
+    - "networks": the trained stack; "curves": (updates, S), batch scores
+    - "right_at": dict with the fraction of 1,000 test reviews per network whose prediction read from
+      o_t is right: "end" (t = T, all reviews), "before not" (t one step before "not") and "at not"
+      (t the step of "not"), the last two over the reviews with a "not"
+    """
+    r = RNN
+    rng = np.random.default_rng(seed)
+    stack = networks.new_networks(rng, "RNN", r["networks"], len(tasks.WORDS), r["H"], 2)
+    moments, curves = adam_moments(stack), np.empty((r["updates"], r["networks"]))
+    for step in range(1, r["updates"] + 1):
+        xs, classes = tasks.negation(rng, r["networks"], r["batch N"], int(rng.integers(5, 9)))
+        scores, grads = training.loss_and_grads("RNN", stack, xs.astype(np.float32), classes, "classes")
+        adam_step(stack, grads, moments, step, r["learning rate"])
+        curves[step - 1] = scores["right"]
+    test_rng = np.random.default_rng(seed + 100)
+    words, classes, step = tasks.negation_sentences(test_rng, r["networks"], 1000, r["test words T"])
+    y_hat = readouts(stack, np.eye(len(tasks.WORDS))[words].transpose(0, 2, 1, 3))  # (T, S, N, 2)
+    said = y_hat.argmax(axis=-1).transpose(1, 2, 0)  # (S, N, T): the class read from o_1..o_T
+
+    def right_when(at):
+        """Per network, the fraction of the negated reviews right when read from o_at (at: (S, N))."""
+        right = np.take_along_axis(said, np.maximum(at, 1)[..., None] - 1, axis=-1)[..., 0] == classes
+        return np.array([np.mean(right[s][step[s] > 0]) for s in range(len(said))])
+
+    right_at = {"end": np.mean(said[..., -1] == classes, axis=1)}
+    right_at |= {"before not": right_when(step - 1), "at not": right_when(step)}
+    return {"networks": stack, "curves": curves, "right_at": right_at}
+
+
+CHAPTERS = {"rnn": rnn_chapter, "vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter}
+CHAPTERS["char_lm"] = char_lm_chapter

@@ -149,3 +149,117 @@ def sample(cell, p, model, prompt_ids, length, temperature, rng):
         drawn.append(rng.choice(len(s), p=probabilities / probabilities.sum()))
         scores, state = read(cell, q, drawn[-1:], state)
     return np.array(drawn)
+
+
+def forward(cell, p, inputs, state=None, last=False):
+    """The forward pass of a stack on integer characters (S, T, N), no gradient.
+
+    Returns a dict with:
+    - "log_p": log-probabilities of the next character, (T, S, N, V), or (S, N, V) after the last step
+      only if `last`
+    - "outputs": the states o_t (the LSTM's h_t), (T, S, N, H), unless `last`
+    - "state": the state to carry; for the LSTM, unless `last`, also "cells": c_1..c_T, (T, S, N, H)
+    """
+    V = p["w_2prime"].shape[1]
+    seen = {}
+
+    def output(states):
+        chosen = states[-1] if last else states
+        s = chosen @ p["w_2prime"].transpose(0, 2, 1) + p["b_2prime"]
+        s = s - s.max(axis=-1, keepdims=True)
+        seen["log_p"] = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+        if not last:
+            seen["outputs"] = states
+        return None, None
+
+    record = {"keep cells": not last}
+    PASSES[cell](p, one_hot_inputs(inputs, V, p["w"].dtype), output, record, state)
+    return seen | {name: record[name] for name in ("state", "cells") if name in record}
+
+
+@one_blas_thread
+def stream_bits(cell, p, ids, K=200, N=16):
+    """The bits each model pays for every character of the text read as N streams with the state carried.
+
+    Returns a dict:
+    - "bits": (S, N, L - 1), bits[:, n, j] for the character text[n, j + 1] of lm.streams(ids, N) = text
+    - "outputs": (S, N, L - 1, H), the state o (the LSTM's h) after reading text[n, j]; for the LSTM also
+      "cells", its c, of the same shape
+    """
+    text = streams(ids, N)
+    state, bits, outputs, cells = None, [], [], []
+    for position in range(0, text.shape[1] - 1, K):
+        chunk = text[:, position : position + K + 1]
+        S = p["w"].shape[0]
+        inputs = np.broadcast_to(chunk[None, :, :-1].transpose(0, 2, 1), (S, chunk.shape[1] - 1, N))
+        run = forward(cell, p, inputs, state)
+        state = run["state"]
+        targets = chunk[:, 1:].T  # (steps, N)
+        log_p = np.take_along_axis(run["log_p"], targets[:, None, :, None], axis=-1)[..., 0]  # (steps, S, N)
+        bits.append(-log_p.transpose(1, 2, 0) / np.log(2))
+        outputs.append(run["outputs"].transpose(1, 2, 0, 3))
+        cells += [run["cells"].transpose(1, 2, 0, 3)] if "cells" in run else []
+    result = {"bits": np.concatenate(bits, axis=2), "outputs": np.concatenate(outputs, axis=2)}
+    return result | ({"cells": np.concatenate(cells, axis=2)} if cells else {})
+
+
+@one_blas_thread
+def context_bits(cell, p, ids, positions, lengths, block=1000):
+    """Bits per character of each model on the characters ids[positions], each predicted after reading
+    exactly the R characters before it from a zero state, for each R of `lengths`.
+
+    Every R scores the same predictions, and each scored prediction has exactly R characters of context
+    (the zero state is R steps behind it, not at the scored step). positions: ints, all >= max(lengths).
+    Returns an array (S, len(lengths)).
+    """
+    positions = np.asarray(positions)
+    S = p["w"].shape[0]
+    total = np.zeros((S, len(lengths)))
+    for j, R in enumerate(lengths):
+        for start in range(0, len(positions), block):
+            where = positions[start : start + block]
+            windows = ids[where[:, None] - R + np.arange(R)]  # (P, R): the R characters before each
+            inputs = np.broadcast_to(windows.T[None], (S, R, len(where)))
+            log_p = forward(cell, p, inputs, last=True)["log_p"]  # (S, P, V)
+            total[:, j] -= log_p[:, np.arange(len(where)), ids[where]].sum(axis=1)
+    return total / len(positions) / np.log(2)
+
+
+@one_blas_thread
+def own_text_bits(cell, p, ids, starts, warm, length, rng, temperature=1.0):
+    """Teacher forcing against free running, from the same states.
+
+    For each start, the state is warmed on the `warm` true characters before it. From that state each
+    model (a) reads the true next `length` characters and pays bits for each (teacher forcing), and (b)
+    draws `length` characters from softmax(s / temperature), reading its own draws, and pays the bits
+    its own probabilities give them.
+    Returns a dict:
+    - "text": (S, length), the mean over the starts of the bits of step j on the true text
+    - "entropy": (S, length), the mean over the starts of the entropy (bits) of the model's prediction of
+      step j on the true text: what it expects to pay there
+    - "own": (S, length), the same on the model's own draws
+    - "drawn": (S, P, length) ints, the draws; "context": (P, 2), the two true characters before each start
+    """
+    starts = np.asarray(starts)
+    S, P = p["w"].shape[0], len(starts)
+    before = ids[starts[:, None] - warm + np.arange(warm)]  # (P, warm)
+    warmed = forward(cell, p, np.broadcast_to(before.T[None], (S, warm, P)), last=True)
+    true = ids[starts[:, None] + np.arange(length)]  # (P, length)
+    read_true = forward(cell, p, np.broadcast_to(true.T[None], (S, length, P)), warmed["state"])
+    first = warmed["log_p"][:, np.arange(P), true[:, 0]]
+    later = np.take_along_axis(read_true["log_p"][:-1], true.T[1:, None, :, None], axis=-1)[..., 0]
+    text_bits = -np.concatenate([first[None], later]).mean(axis=2).T / np.log(2)  # (S, length)
+    log_p_text = np.concatenate([warmed["log_p"][None], read_true["log_p"][:-1]])  # (length, S, P, V)
+    entropy = -(np.exp(log_p_text) * log_p_text).sum(axis=-1).mean(axis=2).T / np.log(2)
+    log_p, state = warmed["log_p"], warmed["state"]
+    drawn, own = np.empty((S, P, length), dtype=int), np.empty((S, P, length))
+    for j in range(length):
+        tempered = np.exp((log_p - log_p.max(axis=-1, keepdims=True)) / temperature)
+        cumulative = np.cumsum(tempered / tempered.sum(axis=-1, keepdims=True), axis=-1)
+        draw = (cumulative < rng.random((S, P, 1))).sum(axis=-1).clip(max=log_p.shape[-1] - 1)
+        drawn[..., j] = draw
+        own[..., j] = -np.take_along_axis(log_p, draw[..., None], axis=-1)[..., 0] / np.log(2)
+        run = forward(cell, p, draw[:, None, :], state, last=True)
+        log_p, state = run["log_p"], run["state"]
+    own_bits = own.mean(axis=1)
+    return {"text": text_bits, "entropy": entropy, "own": own_bits, "drawn": drawn, "context": before[:, -2:]}

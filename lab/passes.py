@@ -103,7 +103,8 @@ def lstm_pass(p, xs, output, record=None, state=None):
     """S LSTMs, parts i, f, g, o, from (h_0, c_0) = state (or zeros), and BPTT with the gradient on the cell.
 
     The sigmoid is (1 + tanh(a / 2)) / 2, so one tanh call gives the sigmoids of i, f, o and the tanh of g.
-    record: None, or a dict that receives "state", the last (h, c), and "on_path_norms" (S, T + 1): the
+    record: None, or a dict that receives "state", the last (h, c), with record["keep cells"] true also
+    "cells", c_1..c_T (T, S, N, H), and with record["measure"] true "on_path_norms" (S, T + 1): the
     mean over the sequences of the norm of the part of dL/dc_t on the cell-state path,
     f_{t+1} ... f_T dL/dc_T, for t = 1..T (entry 0 nan).
     Returns the gradients (see the module's docstring).
@@ -136,6 +137,8 @@ def lstm_pass(p, xs, output, record=None, state=None):
             rows[k + 1, :, 0, :, D:-1] = hs[k]
     if record is not None:
         record["state"] = (hs[T - 1].copy(), cs[T].copy())
+        if record.get("keep cells"):
+            record["cells"] = cs[1:].copy()  # c_1..c_T, (T, S, N, H)
     direct, grads = output(hs)
     if direct is None:
         return grads

@@ -72,7 +72,42 @@ def constant_guess_right(threshold=0.04):
     return 0.9 * (e - e**2 / 4) + 0.1 * e
 
 
+WORDS = ("the", "film", "plot", "was", "is", "really", "good", "bad", "not")  # the negation task's vocabulary
+FILLERS = 6  # the first six words carry no sentiment
+
+
+def negation_sentences(rng, S, N, T=8):
+    """Sentences of a toy review language whose last words can flip the answer (the RNN chapter).
+
+    Every sentence has T words. One sentiment word, "good" or "bad" with equal chances, is at one of the
+    steps 1 to min(4, T - 3); with probability 1/2 the word "not" is at one of the last three steps, T - 2 to T. All
+    other words are fillers ("the", "film", "plot", "was", "is", "really"). The class is 1 (positive) for
+    "good" and 0 for "bad", flipped by a "not": "the plot was good the film was not" is negative.
+
+    Inputs:
+    - rng: a numpy Generator; S, N: networks, sentences per network; T: words (at least 4)
+    Returns a tuple of:
+    - words: indices into WORDS, (S, N, T); classes: (S, N); negation_step: (S, N), the step t of "not"
+      (1-based) or 0 for a sentence without it
+    """
+    words = rng.integers(0, FILLERS, size=(S, N, T))
+    good = rng.integers(0, 2, size=(S, N))
+    where = rng.integers(0, min(4, T - 3), size=(S, N, 1))
+    np.put_along_axis(words, where, np.where(good, 6, 7)[..., None], axis=-1)
+    negated = rng.integers(0, 2, size=(S, N))
+    late = rng.integers(T - 3, T, size=(S, N, 1))
+    np.put_along_axis(words, late, np.where(negated[..., None], 8, np.take_along_axis(words, late, -1)), axis=-1)
+    return words, good ^ negated, np.where(negated, late[..., 0] + 1, 0)
+
+
+def negation(rng, S, N, T=8):
+    """The negation task as inputs: the words of negation_sentences one-hot, (S, T, N, 9), and the classes."""
+    words, classes, _ = negation_sentences(rng, S, N, T)
+    return np.eye(len(WORDS))[words].transpose(0, 2, 1, 3), classes
+
+
 TASKS = {
     "two-sequence": {"make": two_sequence, "D": 1, "C": 2, "loss": "classes"},
     "adding": {"make": adding_problem, "D": 2, "C": 1, "loss": "values"},
+    "negation": {"make": negation, "D": len(WORDS), "C": 2, "loss": "classes"},
 }

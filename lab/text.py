@@ -61,12 +61,14 @@ def ngram_models(ids, V, discount=0.75):
 
     Kneser-Ney (Chen and Goodman 1999): each order subtracts `discount` from every seen count and gives
     the mass it frees to the next lower order, whose counts are continuation counts (in how many
-    contexts a character follows); the unigram is smoothed with one extra count per character.
+    contexts a character follows), down to the continuation unigram (Kneser and Ney 1995). The bigram
+    and the trigram models are both built this way; the unigram model (order 1) is the frequency unigram,
+    with one extra count per character, and it is not part of the other two.
 
     Inputs:
     - ids: the training text, integers (L,); V: the vocabulary size
     Returns a dict with:
-    - 1: (V,) P(c); 2: (V, V) P(c | b); 3: (V, V, V) P(c | a, b), each summing to 1 over c
+    - 1: (V,) P(v3); 2: (V, V) P(v3 | v2); 3: (V, V, V) P(v3 | v1, v2), each summing to 1 over v3
     """
     counts3 = np.zeros((V, V, V))
     np.add.at(counts3, (ids[:-2], ids[1:-1], ids[2:]), 1.0)
@@ -82,7 +84,7 @@ def ngram_models(ids, V, discount=0.75):
         mixed = (np.maximum(counts - discount, 0.0) + discount * seen * lower) / np.maximum(total, 1.0)
         return np.where(total > 0, mixed, lower)
 
-    bigram = interpolate(counts2, unigram)
+    bigram = interpolate(counts2, lower1)
     trigram = interpolate(counts3, interpolate(continuation2, lower1)[None])
     return {1: unigram, 2: bigram, 3: trigram}
 
@@ -95,3 +97,17 @@ def ngram_bits(models, ids):
     a, b, c = ids[:-2], ids[1:-1], ids[2:]
     probabilities = {1: models[1][c], 2: models[2][b, c], 3: models[3][a, b, c]}
     return {order: float(-np.mean(np.log2(p))) for order, p in probabilities.items()}
+
+
+def reading_features(ids, chars):
+    """What a reader sees at each character of `ids`, for the units of a trained model to be compared with.
+
+    Returns a dict name -> float array (L,), the value after reading character j:
+    - "position in the line": the characters since the last line break (0 at the break itself)
+    - "inside brackets": 1 from a "[" up to its "]", both included, else 0 (stage directions)
+    """
+    newline, opening, closing = (chars.index(c) for c in "\n[]")
+    index = np.arange(len(ids))
+    last_break = np.maximum.accumulate(np.where(ids == newline, index, -1))
+    depth = np.cumsum((ids == opening).astype(int) - np.concatenate([[0], (ids == closing)[:-1]]))
+    return {"position in the line": (index - last_break).astype(float), "inside brackets": (depth > 0).astype(float)}

@@ -243,3 +243,27 @@ def test_experiments_in_two_processes_give_the_results_of_the_loop():
         for cell in call[1]:
             assert np.array_equal(alone["curves"][cell], result["curves"][cell])
             assert np.array_equal(alone["test"][cell], result["test"][cell])
+
+
+def test_the_negation_task_flips_the_class_with_a_late_not():
+    from lab import experiments
+
+    words, classes, step = tasks.negation_sentences(np.random.default_rng(0), 2, 500, 8)
+    good, bad, negation = (tasks.WORDS.index(w) for w in ("good", "bad", "not"))
+    for s in range(2):
+        for n in range(500):
+            sentence = list(words[s, n])
+            assert (sentence.count(good) + sentence.count(bad)) == 1 and sentence.count(negation) <= 1
+            sentiment_at = sentence.index(good) if good in sentence else sentence.index(bad)
+            assert sentiment_at < 4
+            negated = negation in sentence
+            assert step[s, n] == (sentence.index(negation) + 1 if negated else 0) and step[s, n] in (0, 6, 7, 8)
+            assert classes[s, n] == ((good in sentence) != negated)
+    assert 0.4 < np.mean(step > 0) < 0.6 and 0.4 < np.mean(classes) < 0.6
+    xs, classes = tasks.negation(np.random.default_rng(1), 1, 3, 8)
+    assert xs.shape == (1, 8, 3, len(tasks.WORDS)) and np.all(xs.sum(axis=-1) == 1)
+    p = networks.new_networks(np.random.default_rng(2), "RNN", 2, len(tasks.WORDS), 4, 2, dtype=np.float64)
+    y_hat = experiments.readouts(p, xs.repeat(2, axis=0))  # (T, S, N, 2), read from every state
+    scores, _ = training.loss_and_grads("RNN", p, xs.repeat(2, axis=0), classes.repeat(2, axis=0), "classes", False)
+    assert np.allclose(y_hat.sum(axis=-1), 1)
+    assert np.allclose(scores["right"], np.mean(y_hat[-1].argmax(axis=-1) == classes.repeat(2, axis=0), axis=1))

@@ -137,3 +137,93 @@ def test_sampling_at_a_low_temperature_takes_the_likeliest_character():
         scores, state = lm.read("LSTM", q, [character], state)
     hot = lm.sample("LSTM", p, 0, [1], 400, temperature=50.0, rng=rng)
     assert len(set(hot.tolist())) == 6  # near uniform: every character shows up
+
+
+def test_the_bigram_model_is_kneser_ney_down_to_the_continuation_unigram():
+    from collections import Counter
+
+    rng = np.random.default_rng(1)
+    ids = rng.integers(0, 4, size=300)
+    ids[::5] = 2
+    V, D = 5, 0.75
+    models = text.ngram_models(ids, V)
+    assert np.allclose(models[2].sum(axis=1), 1)
+    tri = Counter(zip(ids, ids[1:], ids[2:]))
+    cont_c = Counter(z for _, z in Counter((y, z) for _, y, z in tri))  # N1+(. c) over the seen pairs
+    p1 = {c: (cont_c[c] + 1.0) / (sum(cont_c.values()) + V) for c in range(V)}
+    pairs = Counter((y, z) for _, y, z in zip(ids, ids[1:], ids[2:]))  # the bigram counts the model uses
+    for b, c in [(0, 1), (2, 2), (3, 4), (4, 0), (1, 3)]:
+        total = sum(n for (y, _), n in pairs.items() if y == b)
+        kinds = sum(1 for (y, _) in pairs if y == b)
+        expected = p1[c] if total == 0 else (max(pairs[(b, c)] - D, 0) + D * kinds * p1[c]) / total
+        assert models[2][b, c] == pytest.approx(expected, rel=1e-12)
+
+
+def test_forward_and_stream_bits_agree_with_the_evaluation():
+    rng = np.random.default_rng(6)
+    for cell in CELLS:
+        p = models64(rng, cell, S=2)
+        ids = rng.integers(0, 5, 2 * 30 + 1)
+        run = lm.stream_bits(cell, p, ids, K=7, N=2)
+        assert run["bits"].shape == (2, 2, 29) and run["outputs"].shape[:3] == (2, 2, 29)
+        assert rel_error(run["bits"].mean(axis=(1, 2)), lm.bits_per_char(cell, p, ids, K=7, N=2)) < 1e-13
+        assert ("cells" in run) == (cell == "LSTM")
+    p = models64(rng, "LSTM", S=1)
+    ids = rng.integers(0, 5, (1, 6, 3))
+    run = lm.forward("LSTM", p, ids)
+    assert np.allclose(run["cells"][-1], run["state"][1]) and np.allclose(run["outputs"][-1], run["state"][0])
+    last = lm.forward("LSTM", p, ids, last=True)
+    assert np.allclose(last["log_p"], run["log_p"][-1]) and np.allclose(np.exp(last["log_p"]).sum(-1), 1)
+
+
+def test_the_context_probe_gives_every_prediction_exactly_r_characters():
+    rng = np.random.default_rng(7)
+    p = models64(rng, "GRU", S=2)
+    ids = rng.integers(0, 5, 200)
+    positions = np.array([40, 41, 77, 150, 199])
+    bits = lm.context_bits("GRU", p, ids, positions, [1, 3, 8], block=2)
+    for j, R in enumerate([1, 3, 8]):
+        by_hand = []
+        for i in positions:  # read ids[i - R : i] from zeros, score ids[i]
+            window = ids[i - R : i + 1][None, :, None]
+            steps = lm.forward("GRU", p, np.repeat(window[:, :-1], 2, 0))["log_p"][-1, :, 0, ids[i]]
+            by_hand.append(-steps / np.log(2))
+        assert rel_error(bits[:, j], np.mean(by_hand, axis=0)) < 1e-12
+
+
+def test_teacher_forcing_and_free_running_start_from_the_same_state():
+    rng = np.random.default_rng(8)
+    p = models64(rng, "LSTM", S=2)
+    ids = rng.integers(0, 5, 300)
+    starts = np.array([50, 120, 200])
+    run = lm.own_text_bits("LSTM", p, ids, starts, 10, 6, np.random.default_rng(0))
+    assert run["text"].shape == run["own"].shape == run["entropy"].shape == (2, 6)
+    for s in range(2):  # the true text, read by hand from the warmed state
+        q = networks.select(p, slice(s, s + 1))
+        paid = []
+        for start in starts:
+            scores, _ = lm.read("LSTM", q, ids[start - 10 : start])
+            log_p = scores - np.log(np.exp(scores).sum())
+            paid.append(-log_p[ids[start]] / np.log(2))
+        assert rel_error(run["text"][s, 0], np.mean(paid)) < 1e-10
+    q = networks.select(p, slice(0, 1))  # model 0's first draws, scored by itself from the warmed state
+    first = []
+    for n, start in enumerate(starts):
+        scores, _ = lm.read("LSTM", q, ids[start - 10 : start])
+        log_p = scores - np.log(np.exp(scores).sum())
+        first.append(-log_p[run["drawn"][0, n, 0]] / np.log(2))
+        if n == 0:
+            entropy = -(np.exp(log_p) * log_p).sum() / np.log(2)
+    assert rel_error(run["own"][0, 0], np.mean(first)) < 1e-10
+    cold = lm.own_text_bits("LSTM", p, ids, starts[:1], 10, 4, np.random.default_rng(0), temperature=1e-4)
+    scores, _ = lm.read("LSTM", q, ids[40:50])
+    assert cold["drawn"][0, 0, 0] == np.argmax(scores)  # a low temperature draws the likeliest character
+    assert abs(cold["entropy"][0, 0] - entropy) < 1e-10  # the entropy of the first prediction, from the same state
+
+
+def test_reading_features():
+    chars = sorted(set("ab\n[] "))
+    ids = text.encode("ab\n[a b]\nab", chars)
+    features = text.reading_features(ids, chars)
+    assert features["position in the line"].tolist() == [1, 2, 0, 1, 2, 3, 4, 5, 0, 1, 2]
+    assert features["inside brackets"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0]
