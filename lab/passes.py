@@ -109,6 +109,25 @@ def lstm_pass(p, xs, output, record=None, state=None):
     f_{t+1} ... f_T dL/dc_T, for t = 1..T (entry 0 nan).
     Returns the gradients (see the module's docstring).
     """
+    rows, weights, gates, cs, hs, tanh_cs = lstm_steps(p, xs, state)
+    if record is not None:
+        record["state"] = (hs[-1].copy(), cs[-1].copy())
+        if record.get("keep cells"):
+            record["cells"] = cs[1:].copy()  # c_1..c_T, (T, S, N, H)
+    direct, grads = output(hs)
+    if direct is None:
+        return grads
+    on_path = np.full((xs.shape[0], xs.shape[1] + 1), np.nan) if record is not None and record.get("measure") else None
+    g_rows = lstm_bptt(p, rows, weights, gates, cs, tanh_cs, direct, on_path)
+    if on_path is not None:
+        record["on_path_norms"] = on_path
+    return split_rows(grads, g_rows, p, ROWS)
+
+
+def lstm_steps(p, xs, state):
+    """The forward pass of lstm_pass, time-major: (rows [x_t, h_{t-1}, 1] (T, S, 1, N, D + H + 1), the stacked
+    weights, gates i, f, g, o (T, S, 4, N, H), cs = c_0..c_T (T + 1, S, N, H), hs = h_1..h_T and tanh(c_1..c_T)
+    (T, S, N, H)), from (h_0, c_0) = state or zeros."""
     S, T, N, D = xs.shape
     H = p["w_prime"].shape[-1]
     weights = stacked_rows(p, ROWS)
@@ -135,18 +154,18 @@ def lstm_pass(p, xs, output, record=None, state=None):
         np.multiply(o, tanh_cs[k], out=hs[k])
         if k + 1 < T:
             rows[k + 1, :, 0, :, D:-1] = hs[k]
-    if record is not None:
-        record["state"] = (hs[T - 1].copy(), cs[T].copy())
-        if record.get("keep cells"):
-            record["cells"] = cs[1:].copy()  # c_1..c_T, (T, S, N, H)
-    direct, grads = output(hs)
-    if direct is None:
-        return grads
+    return rows, weights, gates, cs, hs, tanh_cs
+
+
+def lstm_bptt(p, rows, weights, gates, cs, tanh_cs, direct, on_path):
+    """BPTT of lstm_pass from the direct gradient (see the module's docstring): the gradient of the stacked
+    weights (S, 4, D + H + 1, H). on_path: None, or an array (S, T + 1) that receives, for t = 1..T, the mean over the
+    sequences of ||f_{t+1} ... f_T dL/dc_T||, the part of dL/dc_t on the cell-state path."""
+    T, S, _, N, H = gates.shape
     delta = direct[T - 1] if direct.ndim == 4 else direct
     g_rows = np.zeros_like(weights)
-    gamma = np.zeros((S, N, H), xs.dtype)  # dL/dc_t
-    d_a = np.empty((S, 4, N, H), xs.dtype)
-    on_path = np.full((S, T + 1), np.nan) if record is not None and record.get("measure") else None
+    gamma = np.zeros((S, N, H), rows.dtype)  # dL/dc_t
+    d_a = np.empty((S, 4, N, H), rows.dtype)
     along = None  # the part of gamma_t on the cell-state path
     for k in reversed(range(T)):
         if k < T - 1 and direct.ndim == 4:
@@ -164,9 +183,7 @@ def lstm_pass(p, xs, output, record=None, state=None):
         g_rows += rows[k].transpose(0, 1, 3, 2) @ d_a
         delta = (d_a @ p["w_prime"]).sum(axis=1)
         gamma *= f
-    if on_path is not None:
-        record["on_path_norms"] = on_path
-    return split_rows(grads, g_rows, p, ROWS)
+    return g_rows
 
 
 def gru_pass(p, xs, output, record=None, state=None):
@@ -176,6 +193,23 @@ def gru_pass(p, xs, output, record=None, state=None):
     o_t = (1 - z) n + z o_{t-1}. record: None, or a dict that receives "state" (S, N, H), the last state.
     Returns the gradients (see the module's docstring), with b_prime (S, 3, 1, H).
     """
+    x_rows, w_rows, w_prime_rows, os, from_input, from_state, gates = gru_steps(p, xs, state)
+    H = p["w_prime"].shape[-1]
+    if record is not None:
+        record["state"] = os[-1, :, 0, :, :H].copy()
+    direct, grads = output(os[1:, :, 0, :, :H])
+    if direct is None:
+        return grads
+    g_w_rows, g_w_prime_rows = np.zeros_like(w_rows), np.zeros_like(w_prime_rows)
+    gru_bptt(p, x_rows, os, from_state, gates, direct, g_w_rows, g_w_prime_rows)
+    split_rows(grads, g_w_rows, p, ["w", "b"])
+    return split_rows(grads, g_w_prime_rows, p, ["w_prime", "b_prime"])
+
+
+def gru_steps(p, xs, state):
+    """The forward pass of gru_pass, time-major: (rows [x_t, 1] (T, S, 1, N, D + 1), the stacked [w, b] and
+    [w', b'], os = [o_k, 1] for k = 0..T (T + 1, S, 1, N, H + 1), w_g x_t + b_g and w'_g o_{t-1} + b'_g and the
+    gates r, z, n (T, S, 3, N, H) each), from o_0 = state or zeros."""
     S, T, N, D = xs.shape
     H = p["w_prime"].shape[-1]
     x_rows = time_major_rows(xs, 1)  # [x_t, 1]
@@ -197,17 +231,18 @@ def gru_pass(p, xs, output, record=None, state=None):
         gate[:, :2] *= 0.5
         gate[:, :2] += 0.5
         np.tanh(from_input[k, :, 2] + gate[:, 0] * from_state[k, :, 2], out=gate[:, 2])
-        r, z, n = gate[:, 0], gate[:, 1], gate[:, 2]
+        z, n = gate[:, 1], gate[:, 2]
         os[k + 1, :, 0, :, :H] = n + z * (os[k, :, 0, :, :H] - n)
-    if record is not None:
-        record["state"] = os[T, :, 0, :, :H].copy()
-    direct, grads = output(os[1:, :, 0, :, :H])
-    if direct is None:
-        return grads
+    return x_rows, w_rows, w_prime_rows, os, from_input, from_state, gates
+
+
+def gru_bptt(p, x_rows, os, from_state, gates, direct, g_w_rows, g_w_prime_rows):
+    """BPTT of gru_pass from the direct gradient (see the module's docstring), adding the gradients of the stacked
+    [w, b] and [w', b'] into g_w_rows and g_w_prime_rows."""
+    T, S, _, N, H = gates.shape
     delta = direct[T - 1] if direct.ndim == 4 else direct
-    g_w_rows, g_w_prime_rows = np.zeros_like(w_rows), np.zeros_like(w_prime_rows)
-    d_input = np.empty((S, 3, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/da^n
-    d_state = np.empty((S, 3, N, H), xs.dtype)  # dL/da^r, dL/da^z, dL/dm with m = w'_n o + b'_n
+    d_input = np.empty((S, 3, N, H), gates.dtype)  # dL/da^r, dL/da^z, dL/da^n
+    d_state = np.empty((S, 3, N, H), gates.dtype)  # dL/da^r, dL/da^z, dL/dm with m = w'_n o + b'_n
     for k in reversed(range(T)):
         if k < T - 1 and direct.ndim == 4:
             delta = delta + direct[k]
@@ -222,8 +257,6 @@ def gru_pass(p, xs, output, record=None, state=None):
         g_w_rows += x_rows[k].transpose(0, 1, 3, 2) @ d_input
         g_w_prime_rows += os[k].transpose(0, 1, 3, 2) @ d_state
         delta = delta * z + (d_state @ p["w_prime"]).sum(axis=1)
-    split_rows(grads, g_w_rows, p, ["w", "b"])
-    return split_rows(grads, g_w_prime_rows, p, ["w_prime", "b_prime"])
 
 
 PASSES = {"RNN": rnn_pass, "LSTM": lstm_pass, "GRU": gru_pass}
