@@ -1,6 +1,7 @@
 """The book builds strictly, offline, and shows no solution code and no hidden test."""
 
 import re
+from html import unescape
 
 import pytest
 from notebooks import ROOT, assignments, secret_lines
@@ -97,3 +98,23 @@ def test_chapters_are_markdown_notebooks_without_outputs():
 def test_the_site_holds_the_student_wheel_and_the_setup_page_links_it(html):
     assert (html / WHEEL).is_file(), "book/wheel_links.py builds rnnkit's wheel into every build"
     assert f'href="../{WHEEL}"' in (html / "book" / "setup.html").read_text()
+
+
+# What MyST or reStructuredText leaves in a page's text when it did not render: a directive's fence, a role
+# before its backquoted text, a directive's option line.
+UNRENDERED = re.compile(
+    r"(?:```|:::)\{[\w-]+\}|\{[a-z][\w:-]*\}`|^\s*:(?:header-rows|name|label|tags|widths|align|class):",
+    re.M,
+)
+
+
+def page_text(page):
+    """The text a reader sees on a page: the HTML without its tags, scripts, styles and code blocks."""
+    html = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", page.read_text(), flags=re.S | re.I)
+    return unescape(re.sub(r"<[^>]+>", "\n", html))
+
+
+@pytest.mark.slow
+def test_no_page_shows_myst_or_rst_that_did_not_render(html):
+    raw = {p.name: UNRENDERED.findall(page_text(p))[:3] for p in pages(html)}
+    assert not {name: found for name, found in raw.items() if found}

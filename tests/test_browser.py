@@ -62,6 +62,16 @@ IMAGES = """() => Promise.all(Array.from(document.images, async (img) => {
     try { await img.decode(); } catch (error) {}
     return [img.getAttribute("src"), img.complete && img.naturalWidth > 0];
 }))"""
+# At the window's width: how far the page scrolls sideways, and the display equations wider than their box that
+# cannot be scrolled inside it (cut off).
+OVERFLOW = """() => ({
+    page: document.documentElement.scrollWidth - window.innerWidth,
+    cut: Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+        .filter((m) => m.scrollWidth > m.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(m).overflowX))
+        .map((m) => m.getAttribute('aria-label') || m.textContent.slice(0, 60)),
+})"""
+WIDTHS = (1280, 390)  # a laptop's window, a phone's
+
 STRUCTURE = """() => ({
     links: Array.from(document.querySelectorAll("a[href]"), (a) => a.href),
     sections: Array.from(document.querySelectorAll("article section > h2"), (h) => {
@@ -89,6 +99,7 @@ class Visit:
     equations: list = field(default_factory=list)
     figures: list = field(default_factory=list)
     downloads: dict = field(default_factory=dict)  # file name -> notebook its button gave
+    overflow: dict = field(default_factory=dict)  # window width -> what is wider than the window or cut off
 
 
 @dataclass
@@ -228,6 +239,10 @@ def visit_page(context, html, base, page, screenshot=None):
     visit.equations, visit.figures = structure["equations"], structure["figures"]
     if screenshot:
         tab.screenshot(path=screenshot, full_page=True)
+    for width in WIDTHS:
+        tab.set_viewport_size({"width": width, "height": 900})
+        visit.overflow[width] = tab.evaluate(OVERFLOW)
+    tab.set_viewport_size({"width": WIDTHS[0], "height": 900})
     visit.downloads = press_download_buttons(tab)
     tab.close()
     return visit
@@ -435,3 +450,9 @@ def test_the_wheel_button_of_the_setup_page_downloads_the_wheel(mode, browser, b
     failed = [f for f in visit.failed_requests if not f.endswith(f"{WHEEL}: net::ERR_ABORTED")]
     assert not visit.console_errors and not failed, visit
     assert not outside and not proxy.requests, (outside, proxy.requests)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways_and_no_equation_is_cut_off(browsing, width):
+    wide = {str(page.name): v.overflow[width] for page, v in browsing.visits.items()}
+    assert not {name: o for name, o in wide.items() if o["page"] > 1 or o["cut"]}, width
