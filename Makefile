@@ -6,6 +6,7 @@ setup:
 
 book: setup
 	.venv/bin/jupyter-book build . --all -W -n --keep-going
+	.venv/bin/python scripts/publish.py --stamp _build/html
 
 # Every tier (tests/conftest.py: fast, plumbing, slow), the slow one in parallel with the others.
 test: setup
@@ -20,5 +21,7 @@ wheel: setup
 	.venv/bin/python scripts/build_wheel.py dist
 
 # The course as students get it, public/: the site, the student notebooks and the wheel; upload it as it is.
-publish: book
+# A site that make book built from the sources as they are now is reused, not built again.
+publish: setup
+	.venv/bin/python scripts/publish.py --fresh _build/html || $(MAKE) book
 	.venv/bin/python scripts/publish.py _build/html public

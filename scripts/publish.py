@@ -1,11 +1,16 @@
 """make publish: the folder to upload as it is, the course as students get it: python scripts/publish.py SITE OUT.
 
+    python scripts/publish.py --stamp SITE   after make book built SITE: record the digest of its sources
+    python scripts/publish.py --fresh SITE   exit 0 when SITE was built from the sources as they are now (make
+                                             publish then reuses it instead of building the book again)
+
 OUT is the built site SITE (make book's _build/html: the chapters, the setup page, the student notebooks
 behind the download buttons and rnnkit's wheel at the root, built there by book/wheel_links.py), plus
 notebooks/ with the student notebooks under their own names, for a learning platform or a file server.
 Nothing else of the repository is copied: no solutions/, no hidden tests, no autograder/.
 """
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -15,6 +20,22 @@ sys.path.insert(0, str(ROOT))
 from rnnkit import WHEEL  # noqa: E402 (after the checkout is on the path)
 
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")  # nbgrader's, never in a released file
+# What a build of the book reads: a change to any of them makes the built site stale.
+SOURCES = ("book", "lab", "rnnkit", "exercises", "_config.yml", "_toc.yml", "pyproject.toml", "requirements.lock")
+SOURCES += ("package-lock.json", "scripts/build_wheel.py", "data/shakespeare/.sha256")
+STAMP = ".course-sources.sha256"
+
+
+def sources_digest():
+    """A hash of every file the book's build reads (SOURCES, caches left out)."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" not in file.parts and ".ipynb_checkpoints" not in file.parts and file.exists():
+                digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
 
 
 def published_files(out):
@@ -29,7 +50,7 @@ def publish(site, out):
         raise SystemExit(f"{site} holds no {WHEEL}: build the book first (make book)")
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(site, out, ignore=shutil.ignore_patterns(".buildinfo"))
+    shutil.copytree(site, out, ignore=shutil.ignore_patterns(".buildinfo", STAMP))
     (out / "notebooks").mkdir()
     for notebook in sorted((ROOT / "exercises").glob("*/*.ipynb")):
         shutil.copy(notebook, out / "notebooks" / notebook.name)
@@ -41,6 +62,14 @@ def publish(site, out):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--stamp":
+        (Path(sys.argv[2]) / STAMP).write_text(sources_digest())
+        sys.exit(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--fresh":
+        stamp = Path(sys.argv[2]) / STAMP
+        fresh = stamp.is_file() and stamp.read_text() == sources_digest()
+        print(f"{sys.argv[2]}: " + ("built from these sources: reused" if fresh else "stale or missing: building"))
+        sys.exit(0 if fresh else 1)
     if len(sys.argv) != 3:
         raise SystemExit(__doc__.split("\n\n")[0])
     out = publish(sys.argv[1], sys.argv[2])

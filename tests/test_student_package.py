@@ -406,3 +406,17 @@ def test_nothing_published_holds_a_solution_a_hidden_test_or_grader_code(publish
         assert not leaked, f"{name}: solution or hidden-test lines {leaked[:3]}"
         shown = [line for line in grader if line in text]
         assert not shown, f"{name}: code of the reference or the hidden checks {shown[:3]}"
+
+
+@pytest.mark.fast
+def test_make_publish_reuses_a_site_built_from_the_sources_as_they_are(tmp_path):
+    def fresh():
+        command = [sys.executable, str(ROOT / "scripts" / "publish.py"), "--fresh", str(tmp_path)]
+        return subprocess.run(command, capture_output=True, text=True).returncode
+
+    assert fresh() == 1  # never built
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "publish.py"), "--stamp", str(tmp_path)], check=True)
+    assert fresh() == 0
+    (tmp_path / ".course-sources.sha256").write_text("the digest of other sources")
+    assert fresh() == 1
+    assert "book" in PUBLISH.__globals__["SOURCES"] and "lab" in PUBLISH.__globals__["SOURCES"]
