@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograder.generate import generate, stale
 from autograder.notebooks import EXERCISES_FOLDER, assignments
+from rnnkit import TIME_LIMIT
 
 
 def grade_command(args):
@@ -68,7 +69,12 @@ def grade_parser(commands):
     grading.add_argument("submissions", nargs="?", help="nbgrader submitted/ folder, or an LMS zip")
     grading.add_argument("--out", help="results folder (default: grading-demo/results for the demo)")
     grading.add_argument("--workers", type=int, default=2, help="notebooks graded at once (default 2)")
-    grading.add_argument("--timeout", type=float, default=10.0, help="seconds per cell and per call (default 10)")
+    grading.add_argument(
+        "--timeout",
+        type=float,
+        default=TIME_LIMIT,
+        help=f"seconds per cell and per call (default {TIME_LIMIT}, rnnkit.TIME_LIMIT: the students' check's)",
+    )
     grading.add_argument("--force", action="store_true", help="grade again what is already graded")
     grading.add_argument("--gradebook", help="also write the scores into this nbgrader gradebook.db")
     grading.add_argument(

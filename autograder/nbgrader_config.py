@@ -12,8 +12,11 @@ c.CourseDirectory.course_id = "rnn-from-scratch"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 
-# A cell may run for this long before it is stopped and scored zero.
-c.Execute.timeout = 120
+# A cell may run for this long before it is stopped and scored zero: the course's one time limit, the same as
+# python -m rnnkit check's and the hardened grader's (rnnkit.TIME_LIMIT).
+from rnnkit import TIME_LIMIT  # noqa: E402
+
+c.Execute.timeout = TIME_LIMIT
 
 # Students may delete a test cell: it is put back from the gradebook and run anyway.
 c.OverwriteCells.add_missing_cells = True

@@ -19,8 +19,13 @@ from rnnkit.gradcheck import (
 
 __version__ = "2026.12"
 WHEEL = f"rnnkit-{__version__}-py3-none-any.whl"  # the file name of this version's wheel
+# Seconds each cell may run, and each call of a graded function, when a notebook is checked here and when it is
+# graded (nbgrader's Execute.timeout and the hardened grader's --timeout are this number): what passes the
+# check in time is graded in time. The notebooks say it.
+TIME_LIMIT = 30
 
 __all__ = [
+    "TIME_LIMIT",
     "WHEEL",
     "__version__",
     "check_layer",

@@ -20,7 +20,12 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     checking = commands.add_parser("check", help="run a notebook's visible tests before you submit it")
     checking.add_argument("notebook", help="the exercise notebook (.ipynb)")
-    checking.add_argument("--timeout", type=float, default=30.0, help="seconds per cell (default 30)")
+    checking.add_argument(
+        "--timeout",
+        type=float,
+        default=rnnkit.TIME_LIMIT,
+        help=f"seconds per cell (default {rnnkit.TIME_LIMIT}, the limit when the notebook is graded)",
+    )
     args = parser.parse_args(argv)
     return check(args.notebook, args.timeout)
 

@@ -16,6 +16,8 @@ import sys
 import threading
 from pathlib import Path
 
+from rnnkit import TIME_LIMIT
+
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?(### END HIDDEN TESTS|\Z)", re.S)
 VISIBLE = "visible_"
 HERE = str(Path(__file__).resolve().parent.parent)  # where rnnkit is, for the runner from any folder
@@ -119,10 +121,10 @@ def verdicts(cells, results, left_out):
     return found, notes
 
 
-def check(path, timeout=30.0, say=print):
+def check(path, timeout=None, say=print):
     """Run the visible tests of the notebook at path and say what they found; return the exit status
     (0 when every visible test passed, 1 when one did not, 2 when the file holds no visible test)."""
-    path = Path(path)
+    path, timeout = Path(path), TIME_LIMIT if timeout is None else timeout
     notebook, why = read(path)
     if why:
         say(f"{path}: {why}")

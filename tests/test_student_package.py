@@ -420,3 +420,21 @@ def test_make_publish_reuses_a_site_built_from_the_sources_as_they_are(tmp_path)
     (tmp_path / ".course-sources.sha256").write_text("the digest of other sources")
     assert fresh() == 1
     assert "book" in PUBLISH.__globals__["SOURCES"] and "lab" in PUBLISH.__globals__["SOURCES"]
+
+
+@pytest.mark.fast
+def test_one_time_limit_for_the_check_nbgrader_and_the_hardened_grader_stated_in_every_notebook():
+    import inspect
+
+    from autograder.__main__ import main  # noqa: F401 (the command whose --timeout default is read below)
+    from autograder.grading.grade_class import grade
+    from rnnkit.__main__ import main as rnnkit_main
+
+    config = (ROOT / "autograder" / "nbgrader_config.py").read_text()
+    assert "c.Execute.timeout = TIME_LIMIT" in config and "from rnnkit import TIME_LIMIT" in config
+    assert inspect.signature(grade).parameters["timeout"].default == rnnkit.TIME_LIMIT
+    for main_source in (inspect.getsource(rnnkit_main), (ROOT / "autograder" / "__main__.py").read_text()):
+        assert "default=rnnkit.TIME_LIMIT" in main_source or "default=TIME_LIMIT" in main_source
+    for assignment in assignments():
+        intro = student_notebook(assignment).cells[0].source
+        assert f"each cell may run at most {rnnkit.TIME_LIMIT} s" in intro, assignment

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.grading import intake, records
 from autograder.grading.pool import grade_in_pool
+from rnnkit import TIME_LIMIT
 
 
 def progress(done, total, width=30):
@@ -28,7 +29,9 @@ def progress(done, total, width=30):
         sys.stderr.write("\n")
 
 
-def grade(source, out, workers=2, timeout=10.0, force=False, gradebook=None, quiet=False, cluster=None, **options):
+def grade(
+    source, out, workers=2, timeout=TIME_LIMIT, force=False, gradebook=None, quiet=False, cluster=None, **options
+):
     """Grade every submission under source into out.
 
     Inputs:
