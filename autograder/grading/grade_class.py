@@ -39,8 +39,7 @@ def grade(
     - out: the results folder
     - workers: notebooks graded at once; timeout: seconds per cell and per call
     - force: grade again what out already holds a current record of
-    - gradebook: an nbgrader gradebook.db to write the scores into, or None
-    - quiet: no progress bar
+    - gradebook: an nbgrader gradebook.db to write the scores into, or None; quiet: no progress bar
     - cluster: the address of a Dask scheduler (tcp://HOST:PORT) whose workers grade instead of a local
       pool of workers processes (grading.cluster), or None
     - options: assignment (every notebook's assignment, for an LMS download), canvas_ids (assignment -> Canvas
@@ -51,7 +50,6 @@ def grade(
     """
     say = options.get("say") or (lambda line: None)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     jobs = take_in(source, out, options.get("assignment"), say)
     grader = records.fingerprint()
     keys = {job: records.record_key(job, grader) for job in jobs}
@@ -75,6 +73,7 @@ def grade(
 
 def take_in(source, out, assignment, say):
     """The Jobs of source (grading.intake), its manifest written to out/intake.csv and summed up with say."""
+    out.mkdir(parents=True, exist_ok=True)
     jobs, lines = intake.take_in(source, out / "unpacked", assignment)
     intake.write_manifest(out, lines)
     say(intake.summary(lines))
