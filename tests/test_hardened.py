@@ -76,6 +76,7 @@ TOP_LEVEL = {
         "raised MemoryError: Unable to allocate",
     ),
 }
+BROKEN_RNN_FORWARD = SOLUTION["rnn_forward"].replace("):", ")", 1)  # a syntax error in rnn_forward's own cell
 HUGE_MESSAGE = "def linear_forward(h, Wy, by):\n    raise ValueError('x' * 2_000_000)"
 EXTRA_CELLS = {
     # student: a cell added after the answers (the answers are the solution's)
@@ -137,6 +138,7 @@ def graded(tmp_path_factory):
     for student, (cell, _, _) in TOP_LEVEL.items():
         write(submitted, student, submission(A, {**SOLUTION, "rnn_step_forward_stacked": cell}))
     write(submitted, "huge-message", submission(A, {**SOLUTION, "linear_forward": HUGE_MESSAGE}))
+    write(submitted, "cell-breaks-rnn-forward", submission(A, {**SOLUTION, "rnn_forward": BROKEN_RNN_FORWARD}))
     for student, extra in EXTRA_CELLS.items():
         nb = submission(A, SOLUTION)
         nb.cells.append(nbformat.v4.new_code_cell(extra))
@@ -240,6 +242,21 @@ def test_a_cell_that_fails_at_top_level_is_named_with_what_happened(graded, stud
     assert stacked["status"] == status and words in stacked["message"], stacked
     assert "cell " in stacked["message"]
     assert all(r["status"] == "ok" for r in of(rows, student) if r["test"] != "rnn_step_forward_stacked")
+
+
+def test_every_test_that_needs_a_function_of_a_failed_cell_names_that_cell(graded):
+    # rnn_forward's cell does not compile: its test, rnn_backward's (whose check calls rnn_forward first) and
+    # many_to_one_loss's (whose code calls rnn_forward: a NameError) all name the cell and its syntax error.
+    rows, _, _ = graded
+    for test in ("rnn_forward", "rnn_backward", "many_to_one_loss"):
+        (row,) = of(rows, "cell-breaks-rnn-forward", test)
+        assert row["status"] == "error", row
+        assert "(the answer cell of rnn_forward) raised SyntaxError" in row["message"], row
+        assert "so rnn_forward is not defined" in row["message"], row
+    (many,) = of(rows, "cell-breaks-rnn-forward", "many_to_one_loss")
+    assert "many_to_one_loss raised NameError: name 'rnn_forward' is not defined" in many["message"]
+    broken = {"rnn_forward", "rnn_backward", "many_to_one_loss"}
+    assert all(r["status"] == "ok" for r in of(rows, "cell-breaks-rnn-forward") if r["test"] not in broken)
 
 
 def test_a_2_mb_message_is_cut_in_grades_csv_and_the_report(graded):

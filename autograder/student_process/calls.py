@@ -95,7 +95,8 @@ class InKernel:
             raise
         except Exception as error:
             message = f"{name} raised {type(error).__name__}: {error}\n{student_frames(error)}"
-            raise GradingError(message.rstrip(), "raised") from None
+            undefined = error.name if isinstance(error, NameError) else None  # for grading.causes
+            raise GradingError(message.rstrip(), "raised", undefined) from None
 
     def _unpack(self, name, result):
         spec = self.contract[name]

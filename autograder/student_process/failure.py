@@ -28,7 +28,8 @@ class GradingError(AssertionError):
     Inputs:
     - message: what is wrong, in words, without the hints
     - kind: one of KINDS
-    - value: the name of the returned value found wrong (such as "dWh"), or None
+    - value: the name of the returned value found wrong (such as "dWh"); for "missing" the function not defined,
+      for "raised" by a NameError the name the student's code did not find; or None
     - hints: guesses at the mistake behind it, each shown on a line "Hint: ..."
     - pattern: how a wrong array relates to the right one ("zeros", "transpose", "scaled"), or None
     """
