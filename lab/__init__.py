@@ -1,8 +1,20 @@
 """The experiments' library of the book: what the chapters import instead of copying.
 
 The chapters keep the code that teaches (an equation and its few lines of numpy); the machinery of the
-experiments lives here, once, with tests of its own (`tests/test_lab.py`):
+experiments lives here, once, with tests of its own (`tests/test_lab*.py`, every backward pass against central
+differences in float64). Its modules, from the bottom up:
 
 - `lab.functions`: the sigmoid and the cross-entropy of one example, as the chapters write them;
-- `lab.tables`: MyST tables from rows, and smoothing of training curves;
+- `lab.optim`: Adam and gradient-norm clipping;
+- `lab.tasks`: the tasks of the experiments (two-sequence, adding, latch, the negation reviews);
+- `lab.networks`: stacks of S RNN, LSTM or GRU networks trained at once;
+- `lab.passes`: their batched forward passes and BPTT, one per cell;
+- `lab.training`: losses, gradients and training of many-to-one stacks on the tasks;
+- `lab.cliff`: the vanishing chapter's one-unit cliff;
+- `lab.text`: the capstone's text, Shakespeare's plays, and its n-gram baselines;
+- `lab.lm`: character-level language models on that text (truncated BPTT, sampling, the probes);
+- `lab.experiments`: each chapter's experiments, one function each, returning plain arrays;
+- `lab.claims`: the sentences of the chapters about those results, as checks with margins;
+- `lab.tables`, `lab.plots`, `lab.source`: tables, figures and the library's code shown in a chapter;
+- `lab.threads`: one BLAS thread for the experiments.
 """
