@@ -268,7 +268,7 @@ def student_keys(found):
     name as it is; an LMS's name made safe for a folder name), with the LMS id after it when two share a name."""
     people = {(f.lms, f.lms_id or f.name): f for f in found if f.name}
     safe = {who: f.name if f.lms == "nbgrader" else re.sub(r"\W+", "-", f.name).strip("-") for who, f in people.items()}
-    taken = [key for key in safe.values()]
+    taken = list(safe.values())
     return {who: f"{key}-{who[1]}" if taken.count(key) > 1 else key for who, key in safe.items()}
 
 
@@ -285,7 +285,7 @@ def candidates(found, keys, assignment):
         return Candidate(f, keys[(f.lms, f.lms_id or f.name)], *resolve(f, wanted, because), f.path.stat().st_mtime)
 
     chosen = [candidate(f, assignment, "the download is for") for f in found]
-    lms = [c.assignment for c in chosen if c.found.lms != "nbgrader" and not c.problem]
+    lms = [c.assignment for c in chosen if c.found.lms != "nbgrader" and c.assignment and not c.problem]
     most = max(set(lms), key=lms.count, default=None)
     if assignment is None and most and lms.count(most) * 2 > len(lms):
         because = "most notebooks of this download are"
