@@ -1,8 +1,9 @@
 """The experiments' library (lab/): every backward pass against central differences in float64, the
-forward passes against a plain loop per example, the tasks, the optimizer and the helpers."""
+forward passes against the chapters' own per-example passes, the tasks, the optimizer and the helpers."""
 
 import numpy as np
 import pytest
+from chapters import chapter_functions
 
 from autograder.gradcheck import gradient_error, rel_error
 from lab import networks, optim, tables, tasks, training
@@ -39,30 +40,28 @@ def test_every_gradient_of_every_pass_matches_central_differences(cell, loss):
         assert error < 1e-7, (cell, loss, name, error)
 
 
+CHAPTERS = {
+    "RNN": chapter_functions("bptt", ("forward_pass",))["forward_pass"],
+    "LSTM": chapter_functions("lstm", ("lstm_forward_pass",))["lstm_forward_pass"],
+    "GRU": chapter_functions("gru", ("gru_forward_pass",))["gru_forward_pass"],
+}
+
+
 def one_example_states(cell, q, x):
-    """o_T of one network for one sequence x (T, D), a plain loop over the chapters' equations."""
+    """o_T of one network for one sequence x (T, D), by the chapter's own per-example forward pass (the bptt,
+    lstm and gru chapters' code, tests/chapters.py), its weights q read in the chapter's layout."""
     H = q["w_prime"].shape[-1]
-    o, c = np.zeros(H), np.zeros(H)
-    for x_t in x:
-        a = np.array([q["w"][g] @ x_t + q["b"][g, 0] for g in range(len(q["w"]))])
-        a_prime = np.array([q["w_prime"][g] @ o for g in range(len(q["w"]))])
-        if cell == "RNN":
-            o = np.tanh(a[0] + a_prime[0])
-        elif cell == "LSTM":
-            i, f, g, out = (
-                sigmoid(a[0] + a_prime[0]),
-                sigmoid(a[1] + a_prime[1]),
-                np.tanh(a[2] + a_prime[2]),
-                sigmoid(a[3] + a_prime[3]),
-            )
-            c = f * c + i * g
-            o = out * np.tanh(c)
-        else:
-            r = sigmoid(a[0] + a_prime[0] + q["b_prime"][0, 0])
-            z = sigmoid(a[1] + a_prime[1] + q["b_prime"][1, 0])
-            n = np.tanh(a[2] + r * (a_prime[2] + q["b_prime"][2, 0]))
-            o = (1 - z) * n + z * o
-    return o
+    xs = [None, *x]
+    if cell == "RNN":
+        return CHAPTERS["RNN"](xs, np.zeros(H), q["w"][0], q["w_prime"][0], q["b"][0, 0])[1][-1]
+    if cell == "LSTM":  # column vectors, the blocks i, f, g, o stacked
+        columns = [None, *(x_t[:, None] for x_t in x)]
+        w, w_prime, b = np.concatenate(list(q["w"])), np.concatenate(list(q["w_prime"])), q["b"][:, 0].reshape(-1, 1)
+        return CHAPTERS["LSTM"](columns, np.zeros((H, 1)), w, w_prime, b)[0][-1].ravel()
+    parts = dict(enumerate("rzn"))  # dicts over the parts r, z, n
+    w, w_prime = ({parts[g]: a[g] for g in parts} for a in (q["w"], q["w_prime"]))
+    b, b_prime = ({parts[g]: a[g, 0] for g in parts} for a in (q["b"], q["b_prime"]))
+    return CHAPTERS["GRU"](xs, np.zeros(H), w, w_prime, b, b_prime)[0][-1]
 
 
 @pytest.mark.parametrize("cell", CELLS)
