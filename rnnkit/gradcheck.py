@@ -131,15 +131,47 @@ def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
     args = [np.array(v, dtype=np.float64) for v in inputs.values()]
     *outputs, cache = forward(*args)
     douts = [rng.standard_normal(np.shape(out)) for out in outputs]
-    grads = backward(*douts, cache)
-    if not isinstance(grads, tuple):
-        grads = (grads,)
+    grads = expect_gradients(backward(*douts, cache), inputs, getattr(backward, "__name__", "backward"))
 
     def loss():
         *outs, _ = forward(*args)
         return sum(np.sum(d * o) for d, o in zip(douts, outs))
 
     return {name: gradient_error(loss, x, grad, method, rng, h) for name, x, grad in zip(inputs, args, grads)}
+
+
+def expect_gradients(grads, inputs, name):
+    """The gradients a backward pass returned, checked as the graders check them before any value: one per input,
+    in the inputs' order, each of its input's shape, in float64. An AssertionError in the graders' words when not
+    ("db has shape (1, 5), expected (5,)"), instead of a numpy error later or a check that never looks at one.
+
+    Inputs:
+    - grads: what the backward function returned
+    - inputs: dict name -> array, the forward function's inputs in order
+    - name: the backward function's name, for the message
+    Returns:
+    - the gradients, a tuple
+    """
+    names = [f"d{n}" for n in inputs]
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    if len(grads) != len(names):
+        raise AssertionError(
+            f"{name} returned {len(grads)} values; expected a tuple of {len(names)}: {', '.join(names)}."
+        )
+    for grad_name, grad, x in zip(names, grads, inputs.values()):
+        if isinstance(grad, (list, tuple)) or grad is None:
+            raise AssertionError(
+                f"{name}: {grad_name} is a {type(grad).__name__}; expected a numpy array of shape {np.shape(x)}."
+            )
+        shape, array = np.shape(x), np.asarray(grad)
+        if array.shape != shape:
+            hint = " (transposed?)" if array.shape == shape[::-1] else ""
+            raise AssertionError(f"{name}: {grad_name} has shape {array.shape}, expected {shape}{hint}.")
+        if array.dtype != np.float64:
+            raise AssertionError(
+                f"{name}: {grad_name} has dtype {array.dtype}, expected float64: keep every computation in float64."
+            )
+    return grads
 
 
 def check_loss(loss_fn, params, seed=0, method="auto", h=1e-5):
@@ -157,6 +189,11 @@ def check_loss(loss_fn, params, seed=0, method="auto", h=1e-5):
     rng = np.random.default_rng(seed)
     params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     _, grads = loss_fn(params)
+    name = getattr(loss_fn, "__name__", "the loss")
+    if not isinstance(grads, dict) or set(grads) != set(params):
+        got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
+        raise AssertionError(f"{name}: grads must be a dict with the keys of params, {sorted(params)}; got {got}.")
+    grads = dict(zip(params, expect_gradients(tuple(grads[k] for k in params), params, name)))
 
     def loss():
         return loss_fn(params)[0]

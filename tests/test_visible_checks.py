@@ -53,3 +53,33 @@ def test_each_mutant_fails_a_visible_test_of_what_it_breaks(assignment, name):
         assert failed == set(), f"a visible test now catches {name}: take it out of VISIBLE_MISSES"
     else:
         assert failed & SEEN_IN.get((assignment, name), mutant.fails), (found, mutant.fails)
+
+
+# A correct backward pass returning what the contract does not allow, and the words both the visible tests
+# (rnnkit's check_layer) and the hidden tests use for it.
+BACKWARDS = {"rnn_bptt": "rnn_step_backward", "lstm": "lstm_step_backward", "gru": "gru_step_backward"}
+OUTPUT_VARIANTS = {
+    "last gradient as a row": ("(*grads[:-1], grads[-1][None])", "has shape (1, "),
+    "last gradient in float32": ("(*grads[:-1], grads[-1].astype(np.float32))", "has dtype float32, expected float64"),
+    "last gradient missing": ("grads[:-1]", "values; expected a tuple of"),
+    "first two swapped": ("(grads[1], grads[0], *grads[2:])", "dx has shape"),
+}
+
+
+def returning(assignment, variant):
+    """The solution of the assignment with its step backward wrapped to return the variant of its gradients."""
+    name = BACKWARDS[assignment]
+    right = solution_code(assignment)[name].replace(f"def {name}(", f"def _right_{name}(", 1)
+    wrapper = f"\n\n\ndef {name}(*args):\n    grads = _right_{name}(*args)\n    return {OUTPUT_VARIANTS[variant][0]}\n"
+    return solution_code(assignment) | {name: right + wrapper}
+
+
+@pytest.mark.parametrize("variant", OUTPUT_VARIANTS)
+@pytest.mark.parametrize("assignment", sorted(BACKWARDS))
+def test_outputs_the_contract_does_not_allow_fail_the_visible_test_in_the_graders_words(assignment, variant):
+    from test_hidden_checks import failures, namespace
+
+    code, words = returning(assignment, variant), OUTPUT_VARIANTS[variant][1]
+    visible = visible_verdicts(assignment, code)[BACKWARDS[assignment]]
+    hidden = failures(assignment, namespace(code))[BACKWARDS[assignment]]
+    assert words in visible and words in hidden, (visible, hidden)
