@@ -277,3 +277,21 @@ def test_the_registry_finds_the_hidden_checks_of_every_assignment():
     assert set(CHECKS) == set(ASSIGNMENTS)
     for assignment in ASSIGNMENTS:
         assert CHECKS[assignment] is importlib.import_module(f"autograder.hidden.{assignment}").CHECKS
+
+
+def test_an_unwritten_function_is_said_to_be_unwritten():
+    released = {"rnn_step_forward": "def rnn_step_forward(x, h_prev, Wx, Wh, b):\n    raise NotImplementedError()"}
+    found = rnn_failures(released)["rnn_step_forward"]
+    assert "rnn_step_forward is not written yet: it still raises NotImplementedError." in found, found
+
+
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_a_function_failing_because_of_one_it_uses_says_which_to_fix_or_why(assignment, name):
+    # A function that fails only because a function of the student's it depends on (the module's DEPENDS) is
+    # broken carries a hint: the root cause ("fix rnn_step_backward first") or a more precise diagnosis.
+    mutant = MUTANTS[assignment][name]
+    depends = importlib.import_module(f"autograder.hidden.{assignment}").DEPENDS
+    found = errors(assignment, namespace({**solution_code(assignment), **mutant.code}))
+    for function, error in found.items():
+        if function not in mutant.code and set(depends.get(function, ())) & set(mutant.code):
+            assert error.hints, (function, str(error))

@@ -277,6 +277,14 @@ CHECKS = {
     "temperature_softmax": check_temperature,
 }
 
+# function -> the functions of the contract a student's version usually calls (or its check runs first), in the
+# order to blame them when it fails with no hint of its own (common.with_dependencies)
+DEPENDS = {
+    "embedding_backward": ("embedding_forward",),
+    "lm_chunk_loss": ("embedding_forward", "embedding_backward", "temporal_softmax_loss"),
+}
+CHECKS = common.with_dependencies(CHECKS, DEPENDS)
+
 
 def check(name, namespace):
     """Run the hidden check of one function on a notebook's namespace (its globals()); GradingError on failure."""

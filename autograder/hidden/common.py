@@ -15,7 +15,7 @@ import numpy as np
 from autograder.gradcheck import rel_error
 from autograder.judge import FORWARD_TOL, expect_array, expect_close, expect_count, expect_gradient, expect_unmodified
 from autograder.patterns import through_time
-from autograder.student_process.calls import InKernel
+from autograder.student_process.calls import InKernel, arrays_in
 from autograder.student_process.failure import GradingError
 
 
@@ -30,10 +30,26 @@ class Inputs(NamedTuple):
     large_method: str = "auto"  # how the gradients of the large shape are checked ("auto" or "directional")
 
 
+class Where(str):
+    """The shape of a case in words, for messages ("N=3, T=1, D=4, H=5"), with its sizes as a field."""
+
+    def __new__(cls, sizes):
+        where = super().__new__(cls, ", ".join(f"{letter}={size}" for letter, size in sizes.items()))
+        where.sizes = dict(sizes)
+        return where
+
+    def of(self, args):
+        """Only the sizes that the arrays of args have (the sizes of a case differ from each other), so that a
+        one-step function's message names no T; self when none is found."""
+        present = {size for array in arrays_in(args) for size in np.shape(array)}
+        kept = {letter: size for letter, size in self.sizes.items() if size in present}
+        return Where(kept) if kept else self
+
+
 class Case(NamedTuple):
     """One set of hidden inputs."""
 
-    where: str  # the shape in words, for messages: "N=3, T=1, D=4, H=5"
+    where: Where  # the shape in words, for messages: "N=3, T=1, D=4, H=5"
     p: dict  # the inputs, from Inputs.make
     method: str  # how its gradients are checked
 
@@ -42,7 +58,7 @@ def cases(inputs, large=False):
     """The Cases of an exercise: one per shape of inputs.shapes, and inputs.large after them when large is True."""
     shapes = [*inputs.shapes, inputs.large] if large else list(inputs.shapes)
     for k, shape in enumerate(shapes):
-        where = ", ".join(f"{letter}={size}" for letter, size in zip(inputs.letters, shape))
+        where = Where(dict(zip(inputs.letters, shape)))
         method = inputs.large_method if k == len(inputs.shapes) else "auto"
         yield Case(where, inputs.make(shape, inputs.seed + k), method)
 
@@ -82,7 +98,7 @@ def called(student, name, args, where, backward=None, douts=()):
     - where: the inputs in words; the label, for messages, is "<backward or name> (<where>)"
     """
     run = student.run(name, args, backward, douts)
-    label = f"{backward or name} ({where})"
+    label = f"{backward or name} ({where.of(args) if isinstance(where, Where) else where})"
     expect_unmodified(run, label)
     return run, label
 
@@ -296,3 +312,42 @@ def check(checks, exercise, name, namespace):
     except Exception as error:
         raise GradingError(f"{name} could not be checked: {type(error).__name__}: {error}", "unchecked") from None
     print(f"{name}: all hidden checks passed.")
+
+
+ROOT_CAUSE_KINDS = ("raised", "returns", "shape", "dtype", "nonfinite", "modified", "aliased", "wrong", "unchecked")
+
+
+def with_dependencies(checks, depends):
+    """The checks of an exercise, each of which, failing with no hint of its own, names the first function of the
+    student's that it depends on and that fails its own hidden check: the root cause, to fix first.
+
+    Inputs:
+    - checks: function name -> check(student)
+    - depends: function name -> the contract's functions a student's version of it usually calls (or that its
+      check runs first), in the order to blame them
+    Returns:
+    - function name -> check(student), the same checks with the hint added
+    """
+
+    def with_root_cause(name, check):
+        def checked(student):
+            try:
+                check(student)
+            except GradingError as failure:
+                if failure.hints or failure.kind not in ROOT_CAUSE_KINDS:
+                    raise
+                raise failure.with_hint(root_cause(checks, depends.get(name, ()), name, student)) from None
+
+        return checked
+
+    return {name: with_root_cause(name, check) for name, check in checks.items()}
+
+
+def root_cause(checks, names, caller, student):
+    """The hint naming the first of names whose own check fails on the student's functions, or ""."""
+    for name in names:
+        try:
+            checks[name](student)
+        except GradingError:
+            return f"your {name} fails its own hidden tests (see its message); {caller} uses it: fix {name} first."
+    return ""

@@ -62,6 +62,15 @@ CHECKS = {
     ),
 }
 
+# function -> the functions of the contract a student's version usually calls (or its check runs first), in the
+# order to blame them when it fails with no hint of its own (common.with_dependencies)
+DEPENDS = {
+    "gru_step_backward": ("gru_step_forward",),
+    "gru_forward": ("gru_step_forward",),
+    "gru_backward": ("gru_step_backward", "gru_step_forward", "gru_forward"),
+}
+CHECKS = common.with_dependencies(CHECKS, DEPENDS)
+
 
 def check(name, namespace):
     """Run the hidden check of one function on a notebook's namespace (its globals()); GradingError on failure."""

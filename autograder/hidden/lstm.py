@@ -199,6 +199,15 @@ CHECKS = {
     "lstm_gradient_paths": check_gradient_paths,
 }
 
+# function -> the functions of the contract a student's version usually calls (or its check runs first), in the
+# order to blame them when it fails with no hint of its own (common.with_dependencies)
+DEPENDS = {
+    "lstm_step_backward": ("lstm_step_forward",),
+    "lstm_forward": ("lstm_step_forward",),
+    "lstm_backward": ("lstm_step_backward", "lstm_step_forward", "lstm_forward"),
+}
+CHECKS = common.with_dependencies(CHECKS, DEPENDS)
+
 
 def check(name, namespace):
     """Run the hidden check of one function on a notebook's namespace (its globals()); GradingError on failure."""

@@ -140,6 +140,25 @@ CHECKS = {
     "many_to_one_loss": check_many_to_one,
 }
 
+# function -> the functions of the contract a student's version usually calls (or its check runs first), in the
+# order to blame them when it fails with no hint of its own (common.with_dependencies)
+DEPENDS = {
+    "rnn_step_backward": ("rnn_step_forward",),
+    "rnn_forward": ("rnn_step_forward",),
+    "rnn_backward": ("rnn_step_backward", "rnn_step_forward", "rnn_forward"),
+    "linear_backward": ("linear_forward",),
+    "many_to_one_loss": (
+        "rnn_step_forward",
+        "rnn_forward",
+        "rnn_step_backward",
+        "rnn_backward",
+        "linear_forward",
+        "linear_backward",
+        "softmax_cross_entropy",
+    ),
+}
+CHECKS = common.with_dependencies(CHECKS, DEPENDS)
+
 
 def check(name, namespace):
     """Run the hidden check of one function on a notebook's namespace (its globals()); GradingError on failure."""

@@ -211,6 +211,11 @@ CHECKS = {
     "clip_grad_norm": check_clip,
 }
 
+# function -> the functions of the contract a student's version usually calls (or its check runs first), in the
+# order to blame them when it fails with no hint of its own (common.with_dependencies)
+DEPENDS = {"gradient_norms_through_time": ("rnn_step_jacobian",)}
+CHECKS = common.with_dependencies(CHECKS, DEPENDS)
+
 
 def check(name, namespace):
     """Run the hidden check of one function on a notebook's namespace (its globals()); GradingError on failure."""

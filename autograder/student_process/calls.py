@@ -93,6 +93,10 @@ class InKernel:
             return fn(*args)
         except GradingError:
             raise
+        except NotImplementedError as error:
+            if str(error):
+                raise GradingError(f"{name} raised NotImplementedError: {error}", "raised") from None
+            raise GradingError(f"{name} is not written yet: it still raises NotImplementedError.", "raised") from None
         except Exception as error:
             message = f"{name} raised {type(error).__name__}: {error}\n{student_frames(error)}"
             undefined = error.name if isinstance(error, NameError) else None  # for grading.causes
