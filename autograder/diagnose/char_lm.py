@@ -85,6 +85,12 @@ def embedding_mistakes(x, dout, V):
     return [(REPEATS_HINT, buffered)]
 
 
+VOCABULARY_HINT = (
+    "dW has a row per character of the batch, up to the largest in x: V is the vocabulary's size, W.shape[0], "
+    "and characters absent from the batch get a zero row"
+)
+
+
 def chunk_loss_with(inputs, targets, h0, params, cell):
     """The reference loss of the language model on the given inputs and targets, each (N, T)."""
     scores = ref.lm_forward(np.concatenate([inputs, inputs[:, -1:]], axis=1), h0, params, cell)[0]
@@ -172,4 +178,22 @@ def temperature_mistakes(scores, temperature):
             "the scores are multiplied by the temperature: divide them by it",
             ref.temperature_softmax(scores, 1 / temperature),
         ),
+        (
+            "probs is one-hot at the largest score: a small temperature makes the softmax sharp, not an argmax "
+            "(scores 0.005 apart at temperature 0.01 are e to 1)",
+            np.eye(scores.shape[-1])[np.argmax(scores, axis=-1)],
+        ),
+        (
+            "probs equals softmax(scores) ** (1 / temperature), normalized: equal on paper, but the softmax of "
+            "scores spread by thousands underflows to 0 before the power; divide the scores by the temperature, "
+            "then take one stable softmax",
+            powered(probs, temperature),
+        ),
     ]
+
+
+def powered(probs, temperature):
+    """softmax(scores) ** (1 / temperature), normalized: what an answer that sharpens the probabilities computes."""
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        raised = probs ** (1 / temperature)
+        return raised / raised.sum(axis=-1, keepdims=True)
