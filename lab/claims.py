@@ -58,14 +58,14 @@ def judge_gap(results, steps):
 
 CLAIMS = {
     "rnn": [
-        # seen to be measured
+        # seen 1.0 in all 12 runs (margin 0.05), over 3 seed sets x 4 BLAS settings
         Claim(
             "the trained many-to-one RNNs get the negation task right at the end (median over the networks of"
             " the fraction right, at least 0.95)",
             lambda r: np.median(r["right_at"]["end"]),
             0.95,
         ),
-        # seen to be measured
+        # seen 0.0 in all 12 runs (margin 0.25), over 3 seed sets x 4 BLAS settings
         Claim(
             "read one step before the late 'not', the prediction is wrong in most negated sentences (median"
             " fraction right at most 0.25)",
@@ -73,7 +73,7 @@ CLAIMS = {
             0.25,
             at_least=False,
         ),
-        # seen to be measured
+        # seen 1.0 in all 12 runs (margin 0.1), over 3 seed sets x 4 BLAS settings
         Claim(
             "read at the step of 'not', it is right (median fraction right at least 0.9)",
             lambda r: np.median(r["right_at"]["at not"]),
@@ -249,21 +249,21 @@ CLAIMS = {
             0.1,
             at_least=False,
         ),
-        # seen to be measured
+        # seen 0.128 to 0.175 (margin 0.079), over 3 seed sets x 4 BLAS settings
         Claim(
             "the LSTM trained with chunks of K = 2 uses characters beyond its chunk: with exactly 8 characters of"
             " context it predicts better than with exactly 4, by at least 0.05 bits per character",
             lambda r: r["context"][2][4] - r["context"][2][8],
             0.05,
         ),
-        # seen to be measured
+        # seen 0.705 to 0.76 (margin 0.405), over 3 seed sets x 4 BLAS settings
         Claim(
             "with exactly one character of context from a zero state, both LSTMs pay at least 0.3 bits per"
             " character more than the bigram, which uses the same character",
             lambda r: min(bits[1] for bits in r["context"].values()) - r["ngram"][2],
             0.3,
         ),
-        # seen to be measured
+        # seen 0.003 to 0.007 (margin 0.013), over 3 seed sets x 4 BLAS settings
         Claim(
             "and little beyond 8: with exactly 16 characters it does at most 0.02 bits per character better than"
             " with 8",
@@ -271,7 +271,7 @@ CLAIMS = {
             0.02,
             at_least=False,
         ),
-        # seen to be measured
+        # seen -0.00005 to 0.011 (margin 0.009), over 3 seed sets x 4 BLAS settings
         Claim(
             "neither the LSTM trained with K = 2 nor the one with K = 50 gains more than 0.02 bits per character"
             " from what lies beyond the last 16 characters (state carried against exactly 16 characters)",
@@ -279,14 +279,14 @@ CLAIMS = {
             0.02,
             at_least=False,
         ),
-        # seen to be measured
+        # seen 0.146 to 0.167 (margin 0.046), over 3 seed sets x 4 BLAS settings
         Claim(
             "every model pays at least 0.1 bits per character more on the held-out plays than on training text"
             " that no stream reached",
             lambda r: min(np.min(r["cells"]["held-out"][cell] - r["unread"][cell]) for cell in r["cells"]["held-out"]),
             0.1,
         ),
-        # seen to be measured
+        # seen 0.017 to 0.041 (margin 0.060), over 3 seed sets x 4 BLAS settings
         Claim(
             "on training text that no stream reached, every model is within 0.1 bits per character of its last"
             " 50 training chunks",
@@ -297,14 +297,14 @@ CLAIMS = {
             0.1,
             at_least=False,
         ),
-        # seen to be measured
+        # seen 0.252 to 0.306 (margin 0.102), over 3 seed sets x 4 BLAS settings
         Claim(
             "the trigram, as a judge, pays at least 0.15 bits per character more on each LSTM's samples"
             " (temperature 1) than on the held-out text they continue",
             lambda r: np.min(r["own text"]["judge own"].mean(axis=1)) - r["own text"]["judge text"].mean(),
             0.15,
         ),
-        # seen to be measured
+        # seen 0.005 to 0.108 (margin 0.042), over 3 seed sets x 4 BLAS settings
         Claim(
             "that gap does not grow along the sample: over its last 60 characters it is within 0.15 bits per"
             " character of the gap over its first 20",
@@ -312,20 +312,15 @@ CLAIMS = {
             0.15,
             at_least=False,
         ),
-        # seen to be measured
+        # seen 0.013 to 0.035 (margin 0.013), over 3 seed sets x 4 BLAS settings
         Claim(
             "each LSTM pays more on its own samples than the entropy it expects on the held-out text",
             lambda r: np.min(r["own text"]["own"].mean(axis=1) - r["own text"]["entropy"].mean(axis=1)),
             0.0,
         ),
-        # seen to be measured
-        Claim(
-            "in each LSTM, the tanh(c) of some unit correlates with the position in the line or with being inside"
-            " brackets with |r| of at least 0.4",
-            lambda r: np.min(np.max([np.abs(v).max(axis=1) for v in r["units"].values()], axis=0)),
-            0.4,
-        ),
-        # seen to be measured
+        # dropped: "in each LSTM some unit's tanh(c) has |r| >= 0.4 with one of the two features" failed (seen
+        # 0.27 to 0.56 over 3 seed sets x 4 BLAS settings); the chapter says the finding is not stable
+        # seen 0.59 to 0.76 (margin 0.14), over 3 seed sets x 4 BLAS settings
         Claim(
             "no unit tracks either cleanly: every |r| is below 0.9",
             lambda r: max(np.abs(v).max() for v in r["units"].values()),
