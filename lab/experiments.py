@@ -258,17 +258,7 @@ def char_lm_chapter(seed=13):
     corpus = text.corpus()
     V = len(corpus["chars"])
     widths = lm_widths(V, c["H of the LSTM"])
-    characters = c["streams N"] * c["chunk K"]
-    calls = [
-        ({cell: widths[cell] for cell in ("RNN", "LSTM")}, c["seeds"], c["updates"], c["chunk K"], c["streams N"]),
-        ({"GRU": widths["GRU"]}, c["seeds"], c["updates"], c["chunk K"], c["streams N"]),
-    ]
-    calls += [({"LSTM": widths["LSTM"]}, 1, c["truncation updates"], K, characters // K) for K in c["truncations K"]]
-    results = in_parallel(language_models, [(*call, c["learning rate"], seed + i) for i, call in enumerate(calls)])
-    cells, gru = results[:2]
-    for key in ("curves", "held-out", "models"):
-        cells[key] |= gru[key]
-    truncation = dict(zip(c["truncations K"], results[2:]))
+    cells, truncation = char_lm_training(widths, seed)
     train_ids, held_ids = (text.encode(corpus[part], corpus["chars"]) for part in ("train", "held-out"))
     models = text.ngram_models(train_ids, V)
     ngram = text.ngram_bits(models, held_ids)
@@ -284,6 +274,23 @@ def char_lm_chapter(seed=13):
         "own text": own,
         "units": units,
     }
+
+
+def char_lm_training(widths, seed):
+    """The capstone's training runs, in two processes: (language_models of the three cells, K -> language_models of
+    one LSTM trained with chunks of K steps), CHAR_LM's settings."""
+    c = CHAR_LM
+    characters = c["streams N"] * c["chunk K"]
+    calls = [
+        ({cell: widths[cell] for cell in ("RNN", "LSTM")}, c["seeds"], c["updates"], c["chunk K"], c["streams N"]),
+        ({"GRU": widths["GRU"]}, c["seeds"], c["updates"], c["chunk K"], c["streams N"]),
+    ]
+    calls += [({"LSTM": widths["LSTM"]}, 1, c["truncation updates"], K, characters // K) for K in c["truncations K"]]
+    results = in_parallel(language_models, [(*call, c["learning rate"], seed + i) for i, call in enumerate(calls)])
+    cells, gru = results[:2]
+    for key in ("curves", "held-out", "models"):
+        cells[key] |= gru[key]
+    return cells, dict(zip(c["truncations K"], results[2:]))
 
 
 def probe_streams(ids):
