@@ -4,7 +4,7 @@ Issue 13 asks that the capstone train at least as fast per character as a plain 
 solution's cells. Both sides train the same language model on the same chunks of the training plays
 with truncated BPTT (N streams, chunks of K steps, the state carried, Adam, clipping at norm 5):
 
-- the library: lab.lm.train, one model in a stack (float32, one-hot inputs as gathered columns of the
+- the library: lab.lm.train_streams, one model in a stack (float32, one-hot inputs as gathered columns of the
   products of lab.passes, one BLAS thread);
 - the loop: the exercise's solution, lm_chunk_loss of solutions/char_lm with rnn_forward/rnn_backward
   of solutions/rnn_bptt (or gru_forward/gru_backward of solutions/gru) as the cell, float64 as the
@@ -24,7 +24,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from autograder.notebooks import solution_namespace
-from lab import experiments, lm, networks, text
+from lab import experiments, lm, networks, shakespeare
 from lab.experiments import CHAR_LM
 from lab.optim import adam_moments, adam_step, clip_by_global_norm
 
@@ -73,19 +73,19 @@ def loop_seconds(ns, cell, streams, V, H):
 
 
 def library_seconds(cell, ids, V, H):
-    """Seconds for UPDATES updates of lab.lm.train on one model (after one warm-up update)."""
+    """Seconds for UPDATES updates of lab.lm.train_streams on one model (after one warm-up update)."""
     K, N, lr = CHAR_LM["chunk K"], CHAR_LM["streams N"], CHAR_LM["learning rate"]
     stacks = {cell: (cell, lm.new_models(np.random.default_rng(0), cell, 1, V, H))}
-    lm.train(stacks, ids, 1, K, N, lr)
+    lm.train_streams(stacks, ids, 1, K, N, lr)
     start = time.perf_counter()
-    lm.train(stacks, ids, UPDATES, K, N, lr, start=K)
+    lm.train_streams(stacks, ids, UPDATES, K, N, lr, start=K)
     return time.perf_counter() - start
 
 
 def main():
-    corpus = text.corpus()
+    corpus = shakespeare.corpus()
     V = len(corpus["chars"])
-    ids = text.encode(corpus["train"], corpus["chars"])
+    ids = shakespeare.encode(corpus["train"], corpus["chars"])
     streams = lm.streams(ids, CHAR_LM["streams N"])
     widths = experiments.lm_widths(V, CHAR_LM["H of the LSTM"])
     characters = UPDATES * CHAR_LM["streams N"] * CHAR_LM["chunk K"]

