@@ -230,23 +230,28 @@ def read_notebook(path):
         return None, f"not a readable notebook ({type(error).__name__}: {str(error)[:200]})"
 
 
-def resolve(found, wanted, because):
+def identify(found):
+    """(the assignment its cells say or None, the assignment its name says or None, why it cannot be read or "")
+    of a notebook file: what reading it tells, once."""
+    nb, problem = read_notebook(found.path)
+    return (None, None, problem) if problem else (by_content(nb), by_name(found.uploaded), "")
+
+
+def resolve(identified, wanted, because):
     """(assignment or None, problem, how the assignment was known) of a notebook file.
 
-    wanted: the assignment it was submitted for, or None; because: why, in words ("it was submitted for",
-    "the download is for", "most notebooks of the download are").
+    identified: what identify found; wanted: the assignment it was submitted for, or None; because: why, in words
+    ("it was submitted for", "the download is for", "most notebooks of the download are").
     """
-    nb, problem = read_notebook(found.path)
+    content, named, problem = identified
     if problem:
         return wanted, problem, ""
-    content = by_content(nb)
     if content and wanted and content != wanted:
         return wanted, f"this is the {content} notebook (by its cells), but {because} {wanted}", ""
     if content:
         return content, "", "recognised by its cells as"
     if wanted:
         return wanted, "", f"none of the released cells kept; graded as {wanted}, as {because}"
-    named = by_name(found.uploaded)
     if named:
         return named, "", "none of the released cells kept; by its name,"
     return None, "", ""
@@ -263,10 +268,15 @@ class Candidate(NamedTuple):
     mtime: float
 
 
+def who(found):
+    """A student's identity in the source: (the LMS, its id of the student, or the name when it gives none)."""
+    return found.lms, found.lms_id or found.name
+
+
 def student_keys(found):
     """(lms, id or name) -> the student's key in every file written: the name as the LMS wrote it (nbgrader's folder
     name as it is; an LMS's name made safe for a folder name), with the LMS id after it when two share a name."""
-    people = {(f.lms, f.lms_id or f.name): f for f in found if f.name}
+    people = {who(f): f for f in found if f.name}
     safe = {who: f.name if f.lms == "nbgrader" else re.sub(r"\W+", "-", f.name).strip("-") for who, f in people.items()}
     taken = list(safe.values())
     return {who: f"{key}-{who[1]}" if taken.count(key) > 1 else key for who, key in safe.items()}
@@ -279,10 +289,11 @@ def candidates(found, keys, assignment):
     names), when more than half are; a notebook of another assignment in it is invalid.
     """
     found = [f for f in found if f.name and not f.ignore]
+    identified = {f: identify(f) for f in found}
 
     def candidate(f, download, because):
         wanted, because = (f.submitted_for, "it was submitted for") if f.submitted_for else (download, because)
-        return Candidate(f, keys[(f.lms, f.lms_id or f.name)], *resolve(f, wanted, because), f.path.stat().st_mtime)
+        return Candidate(f, keys[who(f)], *resolve(identified[f], wanted, because), f.path.stat().st_mtime)
 
     chosen = [candidate(f, assignment, "the download is for") for f in found]
     lms = [c.assignment for c in chosen if c.found.lms != "nbgrader" and c.assignment and not c.problem]
@@ -390,7 +401,7 @@ def no_notebook_at_all(found, keys, jobs, assignment):
     have = {j.student for j in jobs}
     missing = {}
     for f in found:
-        key = keys.get((f.lms, f.lms_id or f.name))
+        key = keys.get(who(f))
         if key and key not in have:
             missing.setdefault(key, []).append(f)
     return [
@@ -411,7 +422,7 @@ def no_notebook_at_all(found, keys, jobs, assignment):
 
 def file_line(f, keys):
     """The Line of a file that is no student's notebook: ignored, or a notebook in no student's folder."""
-    student = keys.get((f.lms, f.lms_id or f.name), "")
+    student = keys.get(who(f), "")
     if f.ignore:
         return Line(f.file, f.lms, student, f.lms_id, "", "ignored", f.ignore)
     why = "a notebook in no student's folder: put it in <student>/<assignment>/ (nbgrader's submitted/ layout)"
