@@ -6,6 +6,7 @@ the judge, the hints and the tests keep importing it under the instructors' pack
 
 from rnnkit.gradcheck import (
     FULL_CHECK_MAX_SIZE,
+    array_problem,
     check_layer,
     check_loss,
     directional_derivative,
@@ -17,6 +18,7 @@ from rnnkit.gradcheck import (
 
 __all__ = [
     "FULL_CHECK_MAX_SIZE",
+    "array_problem",
     "check_layer",
     "check_loss",
     "directional_derivative",

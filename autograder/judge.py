@@ -13,6 +13,7 @@ import numpy as np
 
 from autograder.gradcheck import (
     FULL_CHECK_MAX_SIZE,
+    array_problem,
     gradient_error,
     numerical_gradient,
     rel_error,
@@ -74,16 +75,10 @@ def expect_array(value, name, shape, where):
     Returns:
     - the value as a numpy array
     """
-    if isinstance(value, (list, tuple)) or value is None:
-        message = f"{where}: {name} is a {type(value).__name__}; expected a numpy array of shape {shape}."
-        raise GradingError(message, "returns", name)
+    problem = array_problem(value, name, shape)  # the student's check says the same words
+    if problem:
+        raise GradingError(f"{where}: {problem[1]}", problem[0], name)
     array = np.asarray(value)
-    if array.shape != shape:
-        hint = " (transposed?)" if array.shape == shape[::-1] else ""
-        raise GradingError(f"{where}: {name} has shape {array.shape}, expected {shape}{hint}.", "shape", name)
-    if array.dtype != np.float64:
-        message = f"{where}: {name} has dtype {array.dtype}, expected float64: keep every computation in float64."
-        raise GradingError(message, "dtype", name)
     if not np.all(np.isfinite(array)):
         raise GradingError(f"{where}: {name} contains NaN or inf.", "nonfinite", name)
     return array

@@ -140,6 +140,25 @@ def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
     return {name: gradient_error(loss, x, grad, method, rng, h) for name, x, grad in zip(inputs, args, grads)}
 
 
+def array_problem(value, name, shape):
+    """What is wrong with a returned value before its numbers are looked at, in the words the graders use too
+    (autograder.judge.expect_array): (kind, words), kind "returns", "shape" or "dtype"; or None when it is a float64
+    array of the expected shape.
+
+    Inputs:
+    - value: what a function returned; name: its name in the contract; shape: the expected shape
+    """
+    if isinstance(value, (list, tuple)) or value is None:
+        return "returns", f"{name} is a {type(value).__name__}; expected a numpy array of shape {shape}."
+    array = np.asarray(value)
+    if array.shape != shape:
+        hint = " (transposed?)" if array.shape == shape[::-1] else ""
+        return "shape", f"{name} has shape {array.shape}, expected {shape}{hint}."
+    if array.dtype != np.float64:
+        return "dtype", f"{name} has dtype {array.dtype}, expected float64: keep every computation in float64."
+    return None
+
+
 def expect_gradients(grads, inputs, name):
     """The gradients a backward pass returned, checked as the graders check them before any value: one per input,
     in the inputs' order, each of its input's shape, in float64. An AssertionError in the graders' words when not
@@ -159,18 +178,9 @@ def expect_gradients(grads, inputs, name):
             f"{name} returned {len(grads)} values; expected a tuple of {len(names)}: {', '.join(names)}."
         )
     for grad_name, grad, x in zip(names, grads, inputs.values()):
-        if isinstance(grad, (list, tuple)) or grad is None:
-            raise AssertionError(
-                f"{name}: {grad_name} is a {type(grad).__name__}; expected a numpy array of shape {np.shape(x)}."
-            )
-        shape, array = np.shape(x), np.asarray(grad)
-        if array.shape != shape:
-            hint = " (transposed?)" if array.shape == shape[::-1] else ""
-            raise AssertionError(f"{name}: {grad_name} has shape {array.shape}, expected {shape}{hint}.")
-        if array.dtype != np.float64:
-            raise AssertionError(
-                f"{name}: {grad_name} has dtype {array.dtype}, expected float64: keep every computation in float64."
-            )
+        problem = array_problem(grad, grad_name, np.shape(x))
+        if problem:
+            raise AssertionError(f"{name}: {problem[1]}")
     return grads
 
 
