@@ -6,7 +6,9 @@ differences in float64). Its modules, from the bottom up:
 
 - `lab.functions`: the sigmoid and the cross-entropy of one example, as the chapters write them;
 - `lab.optim`: Adam and gradient-norm clipping;
-- `lab.tasks`: the tasks of the experiments (two-sequence, adding, latch, the negation reviews);
+- `lab.tasks`: the tasks of the experiments (two-sequence, adding, latch, the negation reviews, parity);
+- `lab.scan`: linear recurrences h_t = a_t h_{t-1} + b_t by a loop, by a parallel scan and in log space;
+- `lab.min_gru`: minGRU, the GRU whose gates do not read h_{t-1}, on that scan (and its signed variant);
 - `lab.networks`: stacks of S RNN, LSTM or GRU networks trained at once;
 - `lab.passes`: their batched forward passes and BPTT, one per cell;
 - `lab.training`: losses, gradients and training of many-to-one stacks on the tasks;

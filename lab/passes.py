@@ -22,6 +22,8 @@ the size of the whole sequence is made beyond what the backward pass must keep.
 
 import numpy as np
 
+from lab.min_gru import min_gru_pass, signed_min_gru_pass
+
 ROWS = ["w", "w_prime", "b"]  # the blocks of the product with [x_t, o_{t-1}, 1]
 
 
@@ -260,3 +262,4 @@ def gru_bptt(p, x_rows, os, from_state, gates, direct, g_w_rows, g_w_prime_rows)
 
 
 PASSES = {"RNN": rnn_pass, "LSTM": lstm_pass, "GRU": gru_pass}
+PASSES |= {"minGRU": min_gru_pass, "signed minGRU": signed_min_gru_pass}  # lab.min_gru: no w', no loop

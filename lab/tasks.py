@@ -106,8 +106,22 @@ def negation(rng, S, N, T=8):
     return np.eye(len(WORDS))[words].transpose(0, 2, 1, 3), classes
 
 
+def parity(rng, S, N, T):
+    """The parity of a string of bits: x_t is 0 or 1 with equal chances, the class is x_1 + ... + x_T mod 2.
+
+    Inputs:
+    - rng: a numpy Generator; S, N, T: networks, sequences per network, steps
+    Returns a tuple of:
+    - xs: inputs, of shape (S, T, N, 1), float64
+    - classes: integers in {0, 1}, of shape (S, N)
+    """
+    bits = rng.integers(0, 2, size=(S, T, N))
+    return bits[..., None].astype(np.float64), bits.sum(axis=1) % 2
+
+
 TASKS = {
     "two-sequence": {"make": two_sequence, "D": 1, "C": 2, "loss": "classes"},
     "adding": {"make": adding_problem, "D": 2, "C": 1, "loss": "values"},
     "negation": {"make": negation, "D": len(WORDS), "C": 2, "loss": "classes"},
+    "parity": {"make": parity, "D": 1, "C": 2, "loss": "classes"},
 }
