@@ -28,6 +28,15 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
+# A student opens their feedback page alone, from disk, maybe offline: nbgrader's page with the vendored MathJax
+# inlined (no CDN) and each test cell named by its function (autograder/nbgrader_feedback.py, its template).
+from autograder import nbgrader_feedback  # noqa: E402
+
+c.HTMLExporter.template_name = nbgrader_feedback.TEMPLATE_NAME
+c.HTMLExporter.template_file = nbgrader_feedback.TEMPLATE_FILE
+c.HTMLExporter.extra_template_basedirs = nbgrader_feedback.template_dirs()
+c.HTMLExporter.filters = {"vendored": "autograder.nbgrader_feedback.vendored"}
+
 # Two kinds of warnings that nbgrader 0.9.6 prints for every submission and that say nothing about it:
 # - "Attribute 'checksum' for cell test_... has changed!": the gradebook stores each test cell's checksum with its
 #   hidden tests, the released cell has them cut out, so every test cell "changed" (nbgrader issue #1961);

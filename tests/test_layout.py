@@ -117,7 +117,7 @@ def test_no_function_is_longer_than_forty_lines(path):
 # name; grading's steps are layered inside it), and nothing imports in a circle.
 LAYERS = [
     ["student_process"],  # runs in the student's process: imports nothing else of the course
-    ["contract", "gradcheck", "notebooks", "reference", "patterns", "nbgrader_config"],
+    ["contract", "gradcheck", "notebooks", "reference", "patterns", "nbgrader_config", "nbgrader_feedback"],
     ["judge", "diagnose"],
     ["hidden"],
     ["generate", "grading/intake", "grading/sandbox", "grading/causes", "grading/records", "grading/pages"],
