@@ -1,8 +1,8 @@
 """The exercise contract (../shared/exercise-contract.md) as data, under the name the course's documents give it.
 
-The data lives in student_process/contract.py, in the folder the sandbox ships, because the student's process
-needs it to call a student's functions and name what they return; add a graded function there (and on the
-notation page). The grader's modules import it from here or from there: it is one dict.
+Its one copy is the student package's, rnnkit/contract.py: the notebooks' visible tests and rnnkit's gradient
+checker read it there, the sandbox ships it into the student's process, and the graders read it from there too, so
+every tool names a wrong output in the same words. Add a graded function there (and on the notation page).
 """
 
-from autograder.student_process.contract import EXERCISES, Function  # noqa: F401 (the contract's public name)
+from rnnkit.contract import EXERCISES, FUNCTIONS, Function, outputs_problem  # noqa: F401 (the contract's public name)

@@ -9,6 +9,7 @@ from rnnkit.gradcheck import (
     array_problem,
     check_layer,
     check_loss,
+    checked,
     directional_derivative,
     gradient_error,
     numerical_gradient,
@@ -19,6 +20,7 @@ from rnnkit.gradcheck import (
 __all__ = [
     "FULL_CHECK_MAX_SIZE",
     "array_problem",
+    "checked",
     "check_layer",
     "check_loss",
     "directional_derivative",

@@ -20,6 +20,7 @@ from autograder.gradcheck import (
 )
 from autograder.patterns import relation
 from autograder.student_process.failure import GradingError
+from rnnkit.contract import values_problem
 
 FORWARD_TOL = 1e-8  # float64 forward passes agree to about 1e-15
 GRADIENT_TOL = 1e-6  # central differences in float64 are good to about 1e-9
@@ -41,6 +42,23 @@ def expect_new_arrays(run, name, where, source):
     if name in run.aliased:
         message = f"{where}: {name} holds the arrays of {source} themselves; return new arrays."
         raise GradingError(message, "aliased", name)
+
+
+def expect_contract(run, name, args, backward, where):
+    """Raise GradingError for the first value of the Call that the contract (rnnkit.contract, the one the student's
+    checks read) does not allow: a wrong type, shape or dtype, in the words the student's checks use.
+
+    Inputs:
+    - run: the Call of function `name` on args, and of `backward` (None when not called) on its upstream gradients;
+      with a backward, only its gradients are looked at
+    - where: the function and the inputs, for the message
+    """
+    if backward:  # only the gradients: the forward function's outputs are its own check's
+        problem = values_problem(backward, run.grads, (), forward_args=args)
+    else:
+        problem = values_problem(name, run.outputs, args)
+    if problem:
+        raise GradingError(f"{where}: {problem[1]}", problem[0], problem[2])
 
 
 def expect_count(grads, names, where):

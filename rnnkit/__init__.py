@@ -1,6 +1,8 @@
 """rnnkit: what the notebooks of "Recurrent networks from scratch" import, and a check before you submit.
 
-- gradcheck: the course's numerical gradient checker (check_layer, check_loss, report, rel_error, ...)
+- gradcheck: the course's numerical gradient checker (check_layer, check_loss, report, rel_error, ...), and checked,
+  which checks what a function of yours returns against the exercise contract (rnnkit.contract)
+- contract: every graded function's arguments and returned values, with their shapes, as the graders read them
 - text: the text of the language model of the last exercise, Shakespeare's sonnets (rnnkit.text.load_sonnets)
 - python -m rnnkit check NOTEBOOK.ipynb: run a notebook's visible tests (rnnkit.check)
 
@@ -10,6 +12,7 @@ Its version is the course's: the notebooks of one edition of the course name the
 from rnnkit.gradcheck import (
     check_layer,
     check_loss,
+    checked,
     directional_derivative,
     gradient_error,
     numerical_gradient,
@@ -30,6 +33,7 @@ __all__ = [
     "__version__",
     "check_layer",
     "check_loss",
+    "checked",
     "directional_derivative",
     "gradient_error",
     "numerical_gradient",

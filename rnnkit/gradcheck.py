@@ -18,7 +18,11 @@ Two estimates are offered:
   fails it (the error would have to be orthogonal to a random direction).
 """
 
+import functools
+
 import numpy as np
+
+from rnnkit.contract import FUNCTIONS, array_problem, outputs_problem
 
 FULL_CHECK_MAX_SIZE = 400  # arrays up to this many entries get a full check under "auto"
 
@@ -114,8 +118,9 @@ def gradient_error(f, x, grad, method="auto", rng=None, h=1e-5, directions=2):
 def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
     """Check a forward/backward pair: one relative error per input.
 
-    The upstream gradients are random; each analytic gradient from ``backward`` is compared
-    with central differences of ``sum(dout * forward(...))``.
+    What both return is checked first against the contract (rnnkit.contract), as the graders check it: how many
+    values, their order, shapes and dtype. Then the upstream gradients are random, and each analytic gradient from
+    ``backward`` is compared with central differences of ``sum(dout * forward(...))``.
 
     Inputs:
     - forward: function(*inputs) -> (*outputs, cache)
@@ -129,7 +134,7 @@ def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
     """
     rng = np.random.default_rng(seed)
     args = [np.array(v, dtype=np.float64) for v in inputs.values()]
-    *outputs, cache = forward(*args)
+    *outputs, cache = checked(forward)(*args)
     douts = [rng.standard_normal(np.shape(out)) for out in outputs]
     grads = expect_gradients(backward(*douts, cache), inputs, getattr(backward, "__name__", "backward"))
 
@@ -140,23 +145,30 @@ def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
     return {name: gradient_error(loss, x, grad, method, rng, h) for name, x, grad in zip(inputs, args, grads)}
 
 
-def array_problem(value, name, shape):
-    """What is wrong with a returned value before its numbers are looked at, in the words the graders use too
-    (autograder.judge.expect_array): (kind, words), kind "returns", "shape" or "dtype"; or None when it is a float64
-    array of the expected shape.
+def checked(function):
+    """The function, checking what it returns against the contract when it is one of the contract's (by name).
+
+    A call returns what the function returned, or raises an AssertionError in the graders' words when a value is
+    missing, extra, out of order, of the wrong type, shape or dtype ("h_next has shape (3, 1, 4), expected (3, 4).").
 
     Inputs:
-    - value: what a function returned; name: its name in the contract; shape: the expected shape
+    - function: a function of yours, such as rnn_step_forward
+    Returns:
+    - a function taking the same arguments
     """
-    if isinstance(value, (list, tuple)) or value is None:
-        return "returns", f"{name} is a {type(value).__name__}; expected a numpy array of shape {shape}."
-    array = np.asarray(value)
-    if array.shape != shape:
-        hint = " (transposed?)" if array.shape == shape[::-1] else ""
-        return "shape", f"{name} has shape {array.shape}, expected {shape}{hint}."
-    if array.dtype != np.float64:
-        return "dtype", f"{name} has dtype {array.dtype}, expected float64: keep every computation in float64."
-    return None
+    name = getattr(function, "__name__", "")
+    if name not in FUNCTIONS or FUNCTIONS[name].forward:
+        return function
+
+    @functools.wraps(function)
+    def call(*args):
+        result = function(*args)
+        problem = outputs_problem(name, result, args)
+        if problem:
+            raise AssertionError(f"{name}: {problem[1]}")
+        return result
+
+    return call
 
 
 def expect_gradients(grads, inputs, name):
@@ -167,10 +179,15 @@ def expect_gradients(grads, inputs, name):
     Inputs:
     - grads: what the backward function returned
     - inputs: dict name -> array, the forward function's inputs in order
-    - name: the backward function's name, for the message
+    - name: the backward function's name (a backward function of the contract is named in its words)
     Returns:
     - the gradients, a tuple
     """
+    if name in FUNCTIONS and FUNCTIONS[name].forward:
+        problem = outputs_problem(name, grads, (), forward_args=list(inputs.values()))
+        if problem:
+            raise AssertionError(problem[1] if problem[0] == "returns" else f"{name}: {problem[1]}")
+        return grads if isinstance(grads, tuple) else (grads,)
     names = [f"d{n}" for n in inputs]
     grads = grads if isinstance(grads, tuple) else (grads,)
     if len(grads) != len(names):
@@ -198,8 +215,11 @@ def check_loss(loss_fn, params, seed=0, method="auto", h=1e-5):
     """
     rng = np.random.default_rng(seed)
     params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-    _, grads = loss_fn(params)
+    loss_value, grads = loss_fn(params)
     name = getattr(loss_fn, "__name__", "the loss")
+    problem = array_problem(loss_value, "loss", ())
+    if problem:
+        raise AssertionError(f"{name}: {problem[1]}")
     if not isinstance(grads, dict) or set(grads) != set(params):
         got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
         raise AssertionError(f"{name}: grads must be a dict with the keys of params, {sorted(params)}; got {got}.")

@@ -23,7 +23,7 @@ from autograder.notebooks import (  # noqa: F401 (re-exported for the tests)
     solution_notebook,
     student_notebook,
 )
-from autograder.student_process.contract import EXERCISES
+from rnnkit.contract import EXERCISES
 
 BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1\n?", re.S)
 MIN_LEAK_LENGTH = 12  # shorter lines (like "return dW") may appear anywhere legitimately

@@ -18,7 +18,7 @@ from notebooks import (
     student_notebook,
 )
 
-from autograder.student_process.contract import EXERCISES
+from rnnkit.contract import EXERCISES
 
 ASSIGNMENTS = assignments()
 

@@ -17,8 +17,13 @@ from autograder.grading.sandbox import public_package
 pytestmark = pytest.mark.fast
 
 PACKAGE = ROOT / "autograder"
-# The course's code under the style guards: the grader, the student package, the chapters' library and figures.
-SOURCES = sorted(p for folder in ("autograder", "rnnkit", "lab", "book/figures") for p in (ROOT / folder).rglob("*.py"))
+# The course's code under the style guards: the grader, the student package, the chapters' library, figures and
+# the students' site.
+SOURCES = sorted(
+    p
+    for folder in ("autograder", "rnnkit", "lab", "book/figures", "book/students")
+    for p in (ROOT / folder).rglob("*.py")
+)
 MAX_LINES = 40
 IMPORT = re.compile(r"^\s*(?:from\s+autograder\.([\w.]+)\s+import|import\s+autograder\.([\w.]+))", re.M)
 
@@ -56,7 +61,9 @@ def test_the_sandbox_ships_that_folder_and_nothing_else_of_the_course():
         public_package(folder)
         shipped = sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*") if p.is_file())
     own = sorted(f"autograder/student_process/{p.name}" for p in (PACKAGE / "student_process").glob("*.py"))
-    assert shipped == sorted(["autograder/__init__.py", *own, "rnnkit/__init__.py", "rnnkit/gradcheck.py"])
+    assert shipped == sorted(
+        ["autograder/__init__.py", *own, "rnnkit/__init__.py", "rnnkit/contract.py", "rnnkit/gradcheck.py"]
+    )
     tree = ast.parse((PACKAGE / "__init__.py").read_text())
     assert len(tree.body) == 1 and isinstance(tree.body[0].value, ast.Constant), "autograder/__init__.py: no code"
 

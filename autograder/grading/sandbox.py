@@ -33,13 +33,13 @@ import numpy as np
 
 from autograder.student_process.calls import Call
 from autograder.student_process.codec import Handle, Lent, dumps, loads
-from autograder.student_process.contract import EXERCISES
 from autograder.student_process.failure import GradingError
+from rnnkit.contract import EXERCISES
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STUDENT_PROCESS = PACKAGE / "student_process"  # what runs in the student's process, shipped whole, nothing else
 STUDENT_PACKAGE = PACKAGE.parent / "rnnkit"
-STUDENT_MODULES = ("__init__.py", "gradcheck.py")  # of the student package, what the notebooks import
+STUDENT_MODULES = ("__init__.py", "contract.py", "gradcheck.py")  # of the student package: the notebooks import them
 MEMORY_BYTES = 2 * 1024**3
 FILE_BYTES = 16 * 1024**2
 TMP_BYTES = 64 * 1024**2

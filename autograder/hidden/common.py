@@ -13,7 +13,15 @@ from typing import NamedTuple
 import numpy as np
 
 from autograder.gradcheck import rel_error
-from autograder.judge import FORWARD_TOL, expect_array, expect_close, expect_count, expect_gradient, expect_unmodified
+from autograder.judge import (
+    FORWARD_TOL,
+    expect_array,
+    expect_close,
+    expect_contract,
+    expect_count,
+    expect_gradient,
+    expect_unmodified,
+)
 from autograder.patterns import through_time
 from autograder.student_process.calls import InKernel, arrays_in
 from autograder.student_process.failure import GradingError
@@ -89,17 +97,23 @@ def gated_inputs(gates, biases, cell_state=False):
     return make
 
 
-def called(student, name, args, where, backward=None, douts=()):
-    """(Call, label): the student's function called on args (and its backward on douts), no argument changed.
+def called(student, name, args, where, backward=None, douts=(), hint=None):
+    """(Call, label): the student's function called on args (and its backward on douts), no argument changed, every
+    value returned one that the contract allows (its type, shape and dtype; judge.expect_contract).
 
     Inputs:
     - student: an InKernel or a Sandboxed
     - name, args, backward, douts: as for InKernel.run
     - where: the inputs in words; the label, for messages, is "<backward or name> (<where>)"
+    - hint: function(GradingError, Call) -> a hint for a value the contract does not allow ("" for none), or None
     """
     run = student.run(name, args, backward, douts)
     label = f"{backward or name} ({where.of(args) if isinstance(where, Where) else where})"
     expect_unmodified(run, label)
+    try:
+        expect_contract(run, name, args, backward, label)
+    except GradingError as error:
+        raise error.with_hint(hint(error, run) if hint else "") from None
     return run, label
 
 
@@ -300,7 +314,7 @@ def check(checks, exercise, name, namespace):
 
     Inputs:
     - checks: dict function name -> check(student) of the exercise
-    - exercise: name of the exercise in autograder.student_process.contract.EXERCISES
+    - exercise: name of the exercise in rnnkit.contract.EXERCISES
     - name: the function to check, a key of checks
     - namespace: the notebook's globals(), where the student's functions are
     Prints a line when every check passed.

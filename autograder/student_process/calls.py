@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograder.student_process.contract import EXERCISES
 from autograder.student_process.failure import GradingError
+from rnnkit.contract import EXERCISES, returned
 
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
@@ -78,7 +78,7 @@ class InKernel:
 
     Inputs:
     - namespace: dict name -> value, where the student's functions are
-    - exercise: name of the exercise in autograder.student_process.contract.EXERCISES
+    - exercise: name of the exercise in rnnkit.contract.EXERCISES
     """
 
     def __init__(self, namespace, exercise="rnn_bptt"):
@@ -103,15 +103,10 @@ class InKernel:
             raise GradingError(message.rstrip(), "raised", undefined) from None
 
     def _unpack(self, name, result):
+        if returned(name, result)[0] is None:
+            raise GradingError(returned(name, result)[1], "returns")
         spec = self.contract[name]
-        count = len(spec.outputs) + spec.cache
-        if count == 1:
-            return (result,)
-        if not isinstance(result, tuple) or len(result) != count:
-            got = f"{len(result)} values" if isinstance(result, tuple) else f"a {type(result).__name__}"
-            names = ", ".join(spec.outputs + (("cache",) if spec.cache else ()))
-            raise GradingError(f"{name} returned {got}; expected a tuple of {count}: {names}.", "returns")
-        return result
+        return (result,) if len(spec.outputs) + spec.cache == 1 else result
 
     def run(self, name, args, backward=None, douts=()):
         """Call function `name` on args, then optionally `backward` on (*douts, cache).
