@@ -3,15 +3,19 @@
 Submissions of every assignment: the solution, the untouched student notebook, a correct one in another style,
 and one mutant of tests/submissions/<assignment>/mutants/ (notebooks.PLUMBED). Each assignment is graded in one
 `nbgrader autograde` call. nbgrader's hidden test cells call the same hidden checks that test_hidden_checks runs in
-process on every mutant: here, that the plumbing gives the same verdicts and words.
+process on every mutant: here, that the plumbing gives the same verdicts and words. The feedback pages are read
+as a student gets one, alone and offline: parsed, and opened from disk in headless Chromium (test_browser's).
 """
 
 import csv
+import functools
 import html
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -28,6 +32,8 @@ from notebooks import (
     solution_notebook,
     submission,
 )
+from playwright.sync_api import sync_playwright
+from test_browser import CHROMIUM, CHROMIUM_FLAGS, Visit, new_context, open_page
 
 README = (ROOT / "README.md").read_text()
 README_ASSIGNMENT = "rnn_bptt"  # the README's commands name this one; the others run the same way
@@ -204,6 +210,134 @@ def test_feedback_shows_the_message_of_a_failed_hidden_test(course):
     # This mutant passes the visible tests; only a hidden test catches it, and its message is shown.
     feedback = course / "feedback" / "mutant-backward_changes_dh_in_place" / "rnn_bptt" / "rnn_bptt.html"
     assert "changed its argument dh in place" in feedback.read_text()
+
+
+MATHJAX = ROOT / "vendor" / "mathjax"  # scripts/setup.sh installs it from package-lock.json
+ADDRESSES = {"src", "href", "data", "action", "poster", "srcset"}  # the attributes that load or link an address
+# In Chromium: the math MathJax typeset, its errors, and the dollar signs left in the text of markdown cells
+# outside code and math (raw TeX, as when MathJax does not run).
+TYPESET = r"""() => {
+    const text = Array.from(document.querySelectorAll(".text_cell_render"), (cell) => {
+        const copy = cell.cloneNode(true);
+        copy.querySelectorAll("mjx-container, code, pre").forEach((e) => e.remove());
+        return copy.textContent;
+    }).join("\n");
+    return {
+        typeset: document.querySelectorAll("mjx-container").length,
+        errors: document.querySelectorAll("mjx-merror").length,
+        raw: text.split("\n").filter((line) => line.includes("$")),
+    };
+}"""
+
+
+class FeedbackPage(HTMLParser):
+    """What a feedback page holds: the addresses its tags load or link, the text of its scripts, and the labels of
+    its table of contents' links (href -> text) and of its cells (the panels' headings, in order)."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.addresses, self.scripts, self.links, self.cell_labels = [], [], {}, []
+        self._open = None  # (what, key, parts) of the script, link or label being read
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        """Note the addresses of a tag, and start reading a script, an internal link or a cell's label."""
+        attrs = dict(attrs)
+        self.addresses += [value for name, value in attrs.items() if name in ADDRESSES and value]
+        if tag == "script":
+            self._open = ("script", None, [])
+        elif tag == "a" and (attrs.get("href") or "").startswith("#") and self._open is None:
+            self._open = ("link", attrs["href"], [])
+        elif tag == "span" and attrs.get("class") == "nbgrader-label":
+            self._open = ("label", None, [])
+
+    def handle_data(self, data):
+        """Text of what is being read."""
+        if self._open:
+            self._open[2].append(data)
+
+    def handle_endtag(self, tag):
+        """Keep what was read when its element ends."""
+        what, key, parts = self._open or (None, None, None)
+        text = "".join(parts or ())
+        if (what, tag) == ("script", "script"):
+            self.scripts.append(text)
+        elif (what, tag) == ("link", "a"):
+            self.links[key] = " ".join(text.split())
+        elif (what, tag) == ("label", "span"):
+            self.cell_labels.append(" ".join(text.split()))
+        else:
+            return
+        self._open = None
+
+    def outside(self):
+        """The addresses on another host (http, https or //host) that the page's tags load or link."""
+        return [a for a in self.addresses if urlsplit(a.strip()).scheme in ("http", "https") or a.startswith("//")]
+
+
+def feedback_pages(course, assignment):
+    """The feedback page of each student of an assignment."""
+    return sorted((course / "feedback").glob(f"*/{assignment}/{assignment}.html"))
+
+
+@functools.cache
+def mathjax_builds():
+    """The text of each of the vendored MathJax's single-file builds (tex-*.js)."""
+    return {path.read_text().strip() for path in MATHJAX.glob("tex-*.js")}
+
+
+@pytest.mark.plumbing
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_loads_nothing_from_another_host_and_holds_mathjax(course, assignment):
+    # A student opens the page alone, from disk: MathJax is in it, and no tag loads or links another host (the
+    # strings of MathJax's own code, such as XML namespaces, are no tags; the browser test sees no request leave).
+    for path in feedback_pages(course, assignment):
+        page = FeedbackPage(path.read_text())
+        assert not page.outside(), f"{path} loads or links other hosts: {page.outside()[:5]}"
+        assert any(script.strip() in mathjax_builds() for script in page.scripts), f"{path}: no MathJax inlined"
+
+
+@pytest.mark.plumbing
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_names_each_test_cell_by_its_function(course, assignment):
+    # Each test cell's grade_id is test_<function>; the page names the function, in the words of the test cell's
+    # own comment ("Hidden tests of rnn_step_backward (4 points) run here ..."), where nbgrader says "Test cell".
+    grade_ids = list(graded_cells(solution_notebook(assignment)))
+    labels = [f"Hidden tests of {grade_id.removeprefix('test_')}" for grade_id in grade_ids]
+    for path in feedback_pages(course, assignment):
+        page = FeedbackPage(path.read_text())
+        assert [page.links.get(f"#{grade_id}") for grade_id in grade_ids] == labels, path
+        assert [label for label in page.cell_labels if label.startswith("Hidden tests")] == labels, path
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium (Debian's, as in test_browser), in which no host name resolves but the loopback's."""
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.plumbing
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_math_renders_opened_alone_from_disk_offline(course, assignment, chromium, tmp_path):
+    # The untouched notebook's page (every page has the same markdown), copied alone into an empty folder, opened
+    # from file://; a request to any other host is aborted and recorded (test_browser.new_context).
+    page = tmp_path / f"{assignment}.html"
+    shutil.copy(course / "feedback" / "untouched" / assignment / f"{assignment}.html", page)
+    outside = []
+    context = new_context(chromium, outside)
+    visit = Visit(page.as_uri())
+    tab = open_page(context, visit.url, visit)
+    tab.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    found = tab.evaluate(TYPESET)
+    context.close()
+    assert found["typeset"] > 0 and found["errors"] == 0, found
+    assert not found["raw"], f"raw TeX left in the text: {found['raw'][:3]}"
+    assert not outside and not visit.failed_requests and not visit.console_errors, visit
 
 
 @pytest.fixture(scope="module")
