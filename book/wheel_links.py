@@ -4,7 +4,8 @@
   so every build of the book, and so every published course, holds the wheel of its own sources.
 - The role {wheel}`rnnkit-<version>-py3-none-any.whl` links that file as a download button; the build
   fails when the name in the text is not the wheel of this version (the commands beside it name it too).
-- After each download button of an exercise notebook, a note links the wheel and the setup page.
+- After each download button of an exercise notebook, a note links the wheel and the setup page; the button
+  must read the notebook's file name (rnn_bptt.ipynb, the name a student saves it under), or the build fails.
 """
 
 import subprocess
@@ -14,11 +15,13 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
 from rnnkit import WHEEL
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_PAGE = "book/setup"
+LOGGER = logging.getLogger(__name__)
 
 
 def build_into_site(app):
@@ -47,12 +50,16 @@ def wheel_role(name, rawtext, text, lineno, inliner, options=None, content=None)
 
 
 def link_the_wheel(app, doctree, docname):
-    """After each download button of a notebook: (it imports rnnkit: the wheel, setting up your laptop)."""
+    """After each download button of a notebook: (it imports rnnkit: the wheel, setting up your laptop); a warning
+    for a button that does not read the notebook's file name."""
     if app.builder.format != "html":
         return
     for button in list(doctree.findall(addnodes.download_reference)):
         if not button["reftarget"].endswith(".ipynb"):
             continue
+        name = Path(button["reftarget"]).name
+        if button.astext() != name:
+            LOGGER.warning(f"the download button of {name} reads {button.astext()!r}: label it {name}", location=button)
         setup = nodes.reference("", "setting up your laptop", refuri=app.builder.get_relative_uri(docname, SETUP_PAGE))
         note = [nodes.Text(" (it imports the course's package: "), wheel_link(docname), nodes.Text("; "), setup]
         parent, at = button.parent, button.parent.index(button) + 1

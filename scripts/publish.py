@@ -4,20 +4,24 @@
     python scripts/publish.py --fresh SITE   exit 0 when SITE was built from the sources as they are now (make
                                              publish then reuses it instead of building the book again)
 
-OUT is the built site SITE (make book's _build/html: the chapters, the setup page, the student notebooks
-behind the download buttons and rnnkit's wheel at the root, built there by book/wheel_links.py), plus
-notebooks/ with the student notebooks under their own names, for a learning platform or a file server.
-Nothing else of the repository is copied: no solutions/, no hidden tests, no autograder/.
+OUT is the students' site (book/students/: the chapters as make book executed them, in SITE's
+jupyter_execute/ beside it, built again without running a cell and without the instructors' page, the
+book's infrastructure code or the passages for instructors; the student notebooks behind the download buttons
+and rnnkit's wheel at the root, built there by book/wheel_links.py), plus notebooks/ with the student
+notebooks under their own names, for a learning platform or a file server. Nothing else of the repository is
+copied: no solutions/, no hidden tests, no autograder/.
 """
 
 import hashlib
 import shutil
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from rnnkit import WHEEL  # noqa: E402 (after the checkout is on the path)
+from book.students import site as students_site  # noqa: E402 (after the checkout is on the path)
+from rnnkit import WHEEL  # noqa: E402
 
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")  # nbgrader's, never in a released file
 # What a build of the book reads: a change to any of them makes the built site stale.
@@ -44,13 +48,18 @@ def published_files(out):
 
 
 def publish(site, out):
-    """Write the published course from the built site into out (replaced); return out."""
+    """Write the published course from the built book site (make book's _build/html) into out (replaced): the
+    students' site, built from the chapters that build executed, and the student notebooks; return out."""
     site, out = Path(site), Path(out)
-    if not (site / WHEEL).is_file():
-        raise SystemExit(f"{site} holds no {WHEEL}: build the book first (make book)")
+    executed = site.parent / "jupyter_execute"
+    if not (site / WHEEL).is_file() or not executed.is_dir():
+        raise SystemExit(f"{site} holds no {WHEEL} or has no {executed}: build the book first (make book)")
+    started = time.perf_counter()
+    students = students_site.build(executed, site.parent / "students")
+    print(f"the students' site: built in {time.perf_counter() - started:.0f} s from {executed}, nothing run")
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(site, out, ignore=shutil.ignore_patterns(".buildinfo", STAMP))
+    shutil.copytree(students, out, ignore=shutil.ignore_patterns(".buildinfo", STAMP))
     (out / "notebooks").mkdir()
     for notebook in sorted((ROOT / "exercises").glob("*/*.ipynb")):
         shutil.copy(notebook, out / "notebooks" / notebook.name)

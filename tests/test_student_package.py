@@ -408,6 +408,81 @@ def test_nothing_published_holds_a_solution_a_hidden_test_or_grader_code(publish
         assert not shown, f"{name}: code of the reference or the hidden checks {shown[:3]}"
 
 
+# What points into the repository, which students do not have: its commands, its build folder, the library of
+# the chapters' experiments, its benchmarks, tests and solutions, and the instructors' page.
+REPOSITORY = re.compile(
+    r"\bmake (?:book|test|test-fast|publish|wheel|setup)\b|_build/|\bfrom lab\b|\bimport lab\b|\blab[./]\w"
+    r"|benchmarks/|solutions/|tests/test_|instructors\.html|For instructors"
+)
+# Code of the chapters' infrastructure cells (tagged infrastructure): removed from view in the published site.
+INFRASTRUCTURE_CODE = ("glue(", "myst_nb", "from lab", "from book.figures", "claims.check(", "process_time(")
+
+
+def repository_references(folder):
+    """path -> what each file under folder (the wheel aside) names of the repository: in its text, or in an
+    HTML page's links."""
+    found = {}
+    for name, text in published_texts(folder).items():
+        raw = Path(name).read_text(errors="replace") if name.endswith(".html") else ""
+        named = REPOSITORY.findall(text) + re.findall(r'href="[^"]*instructors\.html', raw)
+        if named and "!" not in name:
+            found[name] = sorted(set(named))
+    return found
+
+
+@pytest.mark.slow  # on the book the slow tier builds
+def test_nothing_published_points_into_the_repository(published):
+    assert not (published / "book" / "instructors.html").exists()
+    assert (published / "searchindex.js").is_file() and (published / "notebooks" / "rnn_bptt.ipynb").is_file()
+    assert not repository_references(published)
+
+
+def infrastructure_shown(folder):
+    """path -> the infrastructure code that each file under folder (the wheel aside) shows."""
+    texts = published_texts(folder)
+    return {name: [c for c in INFRASTRUCTURE_CODE if c in text] for name, text in texts.items() if "!" not in name}
+
+
+@pytest.mark.slow  # on the book the slow tier builds
+def test_the_chapters_infrastructure_is_not_shown_and_their_teaching_code_is(published):
+    assert not {name: shown for name, shown in infrastructure_shown(published).items() if shown}
+    bptt = published_texts(published)[str(published / "book" / "bptt.html")]
+    assert "def backward_pass(xs, a, os, w, w_prime, g_direct):" in bptt
+    assert "The recursion and the explicit sum of Jacobian products agree to rounding" in bptt
+
+
+def notebook_buttons(html):
+    """(page, href, text) of every download button of a notebook in the site html."""
+    from bs4 import BeautifulSoup
+
+    for page in sorted((html / "book").glob("*.html")):
+        for link in BeautifulSoup(page.read_text(), "html.parser").select("a.download[href$='.ipynb']"):
+            yield page.name, link["href"], link.get_text()
+
+
+@pytest.mark.slow  # on the book the slow tier builds
+def test_each_notebooks_download_button_reads_its_file_name(built_book, published):
+    for site in (built_book, published):
+        buttons = list(notebook_buttons(site))
+        assert {Path(href).name for _, href, _ in buttons} == {f"{a}.ipynb" for a in assignments()}
+        assert [(page, text) for page, href, text in buttons if text != Path(href).name] == []
+
+
+def cell_outputs(page):
+    """The text of every cell's output on a page of the site, in order."""
+    from bs4 import BeautifulSoup
+
+    return [div.get_text() for div in BeautifulSoup(page.read_text(), "html.parser").select("div.cell_output")]
+
+
+@pytest.mark.slow  # on the book the slow tier builds
+def test_the_published_chapters_show_the_outputs_of_the_books_build_without_running_again(built_book, published):
+    # bptt times its passes and char_lm its training: run again, the outputs would differ.
+    for chapter in ("rnn", "bptt", "vanishing", "lstm", "gru", "char_lm", "closing"):
+        instructors, students = (cell_outputs(site / "book" / f"{chapter}.html") for site in (built_book, published))
+        assert instructors and students == instructors, chapter
+
+
 @pytest.mark.fast
 def test_make_publish_reuses_a_site_built_from_the_sources_as_they_are(tmp_path):
     def fresh():
