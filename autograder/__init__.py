@@ -1,8 +1,8 @@
 """The course's checking and grading package, in layers (tests/test_layout.py: no import upward, none in a circle).
 
 - student_process/: what runs in the student's process, and nothing else (the sandbox ships exactly this folder):
-  the worker, calling a student's functions (calls), the contract, GradingError (failure), the codec
-- contract: the exercise contract's public name (its data is student_process/contract.py)
+  the worker, calling a student's functions (calls), GradingError (failure), the codec
+- contract: the exercise contract, re-exported from the student package (rnnkit.contract), where its one copy is
 - gradcheck: the student package's gradient checker (rnnkit.gradcheck), re-exported for the judge and hints
 - notebooks: the one reader of the course's notebooks and their nbgrader metadata (generate, grading, the tests,
   the benchmarks and the instructors' page use it)
