@@ -425,3 +425,14 @@ def rnn_chapter(seed=21):
 
 CHAPTERS = {"rnn": rnn_chapter, "vanishing": vanishing_chapter, "lstm": lstm_chapter, "gru": gru_chapter}
 CHAPTERS["char_lm"] = char_lm_chapter
+
+
+def linear_chapter(seed=23):
+    """The experiments of the chapter on linear recurrences: lab.linear_experiments.linear_chapter(seed), imported
+    when called (that module imports this one)."""
+    from lab import linear_experiments
+
+    return linear_experiments.linear_chapter(seed)
+
+
+CHAPTERS["linear"] = linear_chapter

@@ -18,28 +18,38 @@ networks adds a leading axis to every array: x (S, N, T, D), h0 (S, N, H), W (S,
 import numpy as np
 
 from lab.functions import sigmoid
-from lab.scan import scan_backward, scan_forward
+from lab.scan import recurrence_backward, recurrence_forward, scan_backward, scan_forward
+
+# The two ways to run the recurrence, forward and backward (lab.scan): the same numbers up to rounding.
+RECURRENCES = {"scan": (scan_forward, scan_backward), "loop": (recurrence_forward, recurrence_backward)}
+
+
+def flat(v, lead):
+    """(..., N, T, K) -> (..., N T, K) with the leading axes `lead` kept: one matrix product per network."""
+    return v.reshape(*lead, -1, v.shape[-1])
 
 
 def project(x, W, b):
     """x W^T + b over every step: (N, T, D) with W (H, D), b (H,) -> (N, T, H); stacked with a leading S."""
-    return x @ W.swapaxes(-1, -2)[..., None, :, :] + b[..., None, None, :]
+    lead = W.shape[:-2]
+    u = flat(x, lead) @ W.swapaxes(-1, -2) + b[..., None, :]  # (..., N T, H)
+    return u.reshape(*x.shape[:-1], W.shape[-2])
 
 
 def weight_gradients(du, x):
     """Gradients dW (H, D) and db (H,) of project from du (N, T, H), summed over N and T (stacked: leading S)."""
     lead = du.shape[:-3]
-    flat_du = du.reshape(*lead, -1, du.shape[-1])  # (..., N T, H)
-    flat_x = x.reshape(*lead, -1, x.shape[-1])  # (..., N T, D)
-    return flat_du.swapaxes(-1, -2) @ flat_x, flat_du.sum(axis=-2)
+    flat_du = flat(du, lead)  # (..., N T, H)
+    return flat_du.swapaxes(-1, -2) @ flat(x, lead), flat_du.sum(axis=-2)
 
 
 def project_backward(du, x, W):
     """Gradients of project: dx (N, T, D), dW (H, D) and db (H,) from du (N, T, H)."""
-    return du @ W[..., None, :, :], *weight_gradients(du, x)
+    dx = (flat(du, W.shape[:-2]) @ W).reshape(x.shape)
+    return dx, *weight_gradients(du, x)
 
 
-def min_gru_forward(x, h0, Wz, bz, Wh, bh, signed=False, record=None):
+def min_gru_forward(x, h0, Wz, bz, Wh, bh, signed=False, method="scan", record=None):
     """Forward pass of a minGRU over a whole sequence, on the parallel scan.
 
     Inputs:
@@ -48,7 +58,8 @@ def min_gru_forward(x, h0, Wz, bz, Wh, bh, signed=False, record=None):
     - Wz, Wh: weights of the gate and of the candidate, of shape (H, D)
     - bz, bh: their biases, of shape (H,)
     - signed: False for a = 1 - z in (0, 1) (minGRU), True for a = 1 - 2 z in (-1, 1)
-    - record: None or a dict, passed to the scan (it receives "steps")
+    - method: "scan" (lab.scan.scan_forward) or "loop" (lab.scan.recurrence_forward)
+    - record: None or a dict, passed to the recurrence (it receives "steps")
     Returns a tuple of:
     - h: states h_1..h_T, of shape (N, T, H)
     - cache: values needed for the backward pass
@@ -56,8 +67,8 @@ def min_gru_forward(x, h0, Wz, bz, Wh, bh, signed=False, record=None):
     z = sigmoid(project(x, Wz, bz))  # (N, T, H)
     candidate = project(x, Wh, bh)  # h~, (N, T, H)
     a = 1 - 2 * z if signed else 1 - z
-    h, scan_cache = scan_forward(a, z * candidate, h0, record)
-    return h, (x, Wz, Wh, z, candidate, signed, scan_cache)
+    h, recurrence_cache = RECURRENCES[method][0](a, z * candidate, h0, record)
+    return h, (x, Wz, Wh, z, candidate, signed, method, recurrence_cache)
 
 
 def min_gru_gate_backward(dh, cache):
@@ -68,8 +79,8 @@ def min_gru_gate_backward(dh, cache):
     - du_h: dL/dh~_t, of shape (N, T, H)
     - dh0: of shape (N, H)
     """
-    x, Wz, Wh, z, candidate, signed, scan_cache = cache
-    da, db, dh0 = scan_backward(dh, scan_cache)
+    x, Wz, Wh, z, candidate, signed, method, recurrence_cache = cache
+    da, db, dh0 = RECURRENCES[method][1](dh, recurrence_cache)
     dz = (-2 if signed else -1) * da + db * candidate
     return dz * z * (1 - z), db * z, dh0
 
@@ -118,6 +129,11 @@ def new_min_grus(rng, S, D, H, C, write_bias=0.0, output_bias=0.0, dtype=np.floa
     return {name: a.astype(dtype) for name, a in p.items()}
 
 
+# The experiments' passes run the loop: with tens of thousands of state entries per step (S N H) it is several
+# times faster than the scan in numpy on a CPU (benchmarks/scan_speed.py), and the numbers are the same.
+PASS_METHOD = "loop"
+
+
 def min_gru_pass(p, xs, output, record=None, state=None, signed=False):
     """S minGRUs in the interface of lab.passes (which see): forward, the loss's `output`, and the backward pass.
 
@@ -129,7 +145,7 @@ def min_gru_pass(p, xs, output, record=None, state=None, signed=False):
     x = xs.transpose(0, 2, 1, 3)  # (S, N, T, D)
     h0 = np.zeros((S, N, H), xs.dtype) if state is None else state
     w, b = p["w"], p["b"][:, :, 0]
-    h, cache = min_gru_forward(x, h0, w[:, 0], b[:, 0], w[:, 1], b[:, 1], signed)
+    h, cache = min_gru_forward(x, h0, w[:, 0], b[:, 0], w[:, 1], b[:, 1], signed, PASS_METHOD)
     if record is not None:
         record["state"] = h[..., -1, :].copy()
     direct, grads = output(h.transpose(2, 0, 1, 3))  # time-major (T, S, N, H)

@@ -21,13 +21,14 @@ axes may stand for N (a stack of S networks: (S, N, T, H) and (S, N, H)).
 import numpy as np
 
 
-def recurrence_forward(a, b, h0):
+def recurrence_forward(a, b, h0, record=None):
     """h_t = a_t * h_{t-1} + b_t for t = 1..T by a Python loop: T steps of depth one, O(T) work.
 
     Inputs:
     - a: transitions, of shape (N, T, H)
     - b: inputs, of shape (N, T, H)
     - h0: initial state, of shape (N, H)
+    - record: None, or a dict that receives "steps", the number of vectorised steps (T)
     Returns a tuple of:
     - h: states h_1..h_T, of shape (N, T, H)
     - cache: values needed for the backward pass
@@ -37,15 +38,18 @@ def recurrence_forward(a, b, h0):
     for t in range(h.shape[-2]):
         previous = a[..., t, :] * previous + b[..., t, :]
         h[..., t, :] = previous
+    if record is not None:
+        record["steps"] = h.shape[-2]
     return h, (a, h, h0)
 
 
-def recurrence_backward(dh, cache):
+def recurrence_backward(dh, cache, record=None):
     """Backward pass of recurrence_forward by a loop: delta_t = dh_t + a_{t+1} * delta_{t+1}.
 
     Inputs:
     - dh: upstream gradient dL/dh_t (the direct part, from the loss), of shape (N, T, H)
     - cache: from recurrence_forward
+    - record: as in recurrence_forward
     Returns a tuple of:
     - da: of shape (N, T, H), delta_t * h_{t-1}
     - db: of shape (N, T, H), delta_t
@@ -59,6 +63,8 @@ def recurrence_backward(dh, cache):
         da[..., t, :] = delta * (h[..., t - 1, :] if t > 0 else h0)
         db[..., t, :] = delta
         delta = a[..., t, :] * delta
+    if record is not None:
+        record["steps"] = h.shape[-2]
     return da, db, delta
 
 

@@ -211,3 +211,41 @@ def test_the_signed_min_gru_holds_parity_at_every_length_where_the_same_weights_
     assert np.allclose(h[0, :, 0], np.cumsum(bits[0, :, 0]) % 2, atol=1e-12)
     h, _ = min_gru.min_gru_forward(bits, np.zeros((1, 1)), signed=False, **weights)
     assert np.allclose(h[0, :, 0], np.maximum.accumulate(bits[0, :, 0]), atol=1e-12)  # "a one was seen"
+
+
+def test_the_min_gru_gives_the_same_numbers_on_the_loop_and_on_the_scan():
+    rng = np.random.default_rng(13)
+    v = min_gru_inputs(rng, T=17)
+    runs = {}
+    for method in min_gru.RECURRENCES:
+        record = {}
+        h, cache = min_gru.min_gru_forward(*v.values(), signed=True, method=method, record=record)
+        runs[method] = (h, min_gru.min_gru_backward(np.ones_like(h), cache), record["steps"])
+    assert runs["loop"][2] == 17 and runs["scan"][2] == 5
+    assert rel_error(runs["loop"][0], runs["scan"][0]) < 1e-14
+    assert all(rel_error(g, f) < 1e-13 for g, f in zip(runs["loop"][1], runs["scan"][1]))
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_the_chrono_write_bias_starts_the_transition_where_the_chrono_lstm_starts_its_forget_gate(signed):
+    from lab import linear_experiments, networks
+
+    bias = linear_experiments.chrono_write_bias(np.random.default_rng(14), 2, 5, 100, signed)
+    u = np.exp(networks.chrono_bias(np.random.default_rng(14), 2, 5, 100))
+    z = sigmoid(bias)
+    assert np.allclose(1 - 2 * z if signed else 1 - z, u / (1 + u))
+
+
+def test_the_chapter_experiments_run_small_and_return_their_shapes():
+    from lab import linear_experiments
+
+    timings = linear_experiments.scan_timings([1, 16], [(1, 1), (2, 3)], 1, np.random.default_rng(15))
+    assert set(timings) == {"loop", "scan"} and timings["scan"].shape == (2, 2) and np.all(timings["scan"] > 0)
+    widths = {"minGRU": 3, "signed minGRU": 3, "GRU": 2, "LSTM": 2}
+    task = linear_experiments.cells_on_task("adding", widths, 2, 3, 0)
+    assert all(task["curves"][cell].shape == (3, 2) and task["test"][cell].shape == (2,) for cell in widths)
+    parity = linear_experiments.parity_runs(widths, 2, 3, (1, 4), [4, 8], 0)
+    assert all(parity["test"][cell].shape == (2, 2) for cell in widths)
+    assert np.all((parity["test"]["minGRU"] >= 0) & (parity["test"]["minGRU"] <= 1))
+    calls = linear_experiments.part_calls(23)
+    assert [call[0] for call in calls] == ["task", "lm", "lm", "lm", "task", "parity"]
