@@ -21,8 +21,8 @@ def for_students(notebook):
     """The notebook (nbformat dict) with each infrastructure cell's code removed from view; returned."""
     for cell in notebook["cells"]:
         tags = cell["metadata"].get("tags", [])
-        if cell["cell_type"] != "code" or INFRASTRUCTURE not in tags:
-            continue
+        if cell["cell_type"] != "code" or INFRASTRUCTURE not in tags or "remove-cell" in tags:
+            continue  # a cell removed for instructors too stays removed (its outputs, a claims check's, unseen)
         kept = [tag for tag in tags if tag not in HIDING_THE_CODE]
         cell["metadata"]["tags"] = [*kept, "remove-input" if shows_something(cell) else "remove-cell"]
     return notebook

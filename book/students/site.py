@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from book.students import cells, prose
+from book.students import cells, prose, streams
 from book.students.config import ROOT, write_config
 
 
@@ -39,7 +39,8 @@ def stage_page(docname, executed, stage):
         for cell in content["cells"]:
             if cell["cell_type"] == "markdown":
                 cell["source"] = prose.for_students("".join(cell["source"]), docname)
-        target, text = Path(stage) / f"{docname}.ipynb", json.dumps(cells.for_students(content), indent=1)
+        content = cells.for_students(streams.merged(content))
+        target, text = Path(stage) / f"{docname}.ipynb", json.dumps(content, indent=1)
     else:
         target, text = Path(stage) / f"{docname}.md", prose.for_students((ROOT / f"{docname}.md").read_text(), docname)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -47,9 +48,7 @@ def stage_page(docname, executed, stage):
 
 
 def stage_sources(executed, stage):
-    """Fill the folder stage (replaced) with the students' book: configuration, pages, bibliography, exercises."""
-    if Path(stage).exists():
-        shutil.rmtree(stage)
+    """Fill the new folder stage with the students' book: configuration, pages, bibliography, exercises."""
     Path(stage).mkdir(parents=True)
     for docname in write_config(stage):
         stage_page(docname, executed, stage)
@@ -61,6 +60,8 @@ def build(executed, out):
     """Build the students' site from the notebooks under executed (the instructors' _build/jupyter_execute) in the
     folder out (its stage in out/source, its HTML in out/_build/html, returned); the build's log on failure."""
     out = Path(out)
+    if out.exists():  # a clean build: Sphinx would keep the search terms of the pages a build before held
+        shutil.rmtree(out)
     stage_sources(executed, out / "source")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     command = [str(jupyter_book), "build", str(out / "source"), "--all", "-W", "-n", "--keep-going"]
