@@ -8,7 +8,7 @@ import jupytext
 import pytest
 from notebooks import ROOT
 
-from book.students import cells, config, prose
+from book.students import cells, config, prose, streams
 
 pytestmark = pytest.mark.fast
 
@@ -91,3 +91,14 @@ def test_the_students_toc_and_configuration():
     assert students["execute"]["execute_notebooks"] == "off"
     assert students["sphinx"]["config"]["html_static_path"] == [str(ROOT / "vendor")]
     assert book["execute"]["execute_notebooks"] == "force", "the book's configuration is left as it is"
+
+
+def test_a_cells_printed_output_shows_once():
+    def stream(name, text):
+        return {"output_type": "stream", "name": name, "text": text}
+
+    # As the instructors' build leaves it: the first stdout holds everything printed, the later ones repeat it.
+    outputs = [stream("stdout", "a\nb\n"), stream("stderr", "w\n"), stream("stdout", "b\n"), {"output_type": "x"}]
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": outputs}, {"cell_type": "markdown"}]}
+    kept = streams.merged(notebook)["cells"][0]["outputs"]
+    assert kept == [stream("stdout", "a\nb\n"), stream("stderr", "w\n"), {"output_type": "x"}]
