@@ -145,7 +145,7 @@ def check_layer(forward, backward, inputs, seed=0, method="auto", h=1e-5):
     return {name: gradient_error(loss, x, grad, method, rng, h) for name, x, grad in zip(inputs, args, grads)}
 
 
-def checked(function):
+def checked(function, forward_args=None):
     """The function, checking what it returns against the contract when it is one of the contract's (by name).
 
     A call returns what the function returned, or raises an AssertionError in the graders' words when a value is
@@ -153,22 +153,30 @@ def checked(function):
 
     Inputs:
     - function: a function of yours, such as rnn_step_forward
+    - forward_args: for a backward function, the arguments its forward function was called with (the gradients
+      have their shapes)
     Returns:
     - a function taking the same arguments
     """
     name = getattr(function, "__name__", "")
-    if name not in FUNCTIONS or FUNCTIONS[name].forward:
+    if name not in FUNCTIONS:
         return function
 
     @functools.wraps(function)
     def call(*args):
         result = function(*args)
-        problem = outputs_problem(name, result, args)
-        if problem:
-            raise AssertionError(f"{name}: {problem[1]}")
+        expect_contract(name, result, args, forward_args)
         return result
 
     return call
+
+
+def expect_contract(name, result, args, forward_args=None):
+    """Raise an AssertionError in the graders' words when what function `name` of the contract returned for args
+    is not what the contract allows (rnnkit.contract.outputs_problem)."""
+    problem = outputs_problem(name, result, args, forward_args)
+    if problem:
+        raise AssertionError(problem[1] if problem[0] == "returns" else f"{name}: {problem[1]}")
 
 
 def expect_gradients(grads, inputs, name):
@@ -184,9 +192,7 @@ def expect_gradients(grads, inputs, name):
     - the gradients, a tuple
     """
     if name in FUNCTIONS and FUNCTIONS[name].forward:
-        problem = outputs_problem(name, grads, (), forward_args=list(inputs.values()))
-        if problem:
-            raise AssertionError(problem[1] if problem[0] == "returns" else f"{name}: {problem[1]}")
+        expect_contract(name, grads, (), list(inputs.values()))
         return grads if isinstance(grads, tuple) else (grads,)
     names = [f"d{n}" for n in inputs]
     grads = grads if isinstance(grads, tuple) else (grads,)

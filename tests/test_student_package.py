@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import test_visible_checks
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -39,6 +40,7 @@ from notebooks import (
 
 import rnnkit
 import rnnkit.text
+from rnnkit.contract import EXERCISES
 from rnnkit.text import load_sonnets
 
 WHEELHOUSE = ROOT / "test-artifacts" / "wheelhouse"
@@ -513,3 +515,34 @@ def test_one_time_limit_for_the_check_nbgrader_and_the_hardened_grader_stated_in
     for assignment in assignments():
         intro = student_notebook(assignment).cells[0].source
         assert f"each cell may run at most {rnnkit.TIME_LIMIT} s" in intro, assignment
+
+
+# For each exercise, one function returning what the contract does not allow, in the four ways test_visible_checks
+# tries on every function in process: here `python -m rnnkit check` says so in the student's environment.
+CONTRACT_CASES = {
+    "rnn_bptt": "rnn_step_backward",
+    "vanishing": "clip_grad_norm",
+    "lstm": "lstm_step_backward",
+    "gru": "gru_forward",
+    "char_lm": "lm_chunk_loss",
+}
+CONTRACT_VARIANTS = [(a, n, v) for a, n in CONTRACT_CASES.items() for v in test_visible_checks.VARIANTS]
+
+
+@pytest.mark.plumbing
+@pytest.mark.parametrize(
+    ("assignment", "name", "variant"), CONTRACT_VARIANTS, ids=["-".join(c) for c in CONTRACT_VARIANTS]
+)
+def test_the_check_names_what_the_contract_does_not_allow_in_the_graders_words(
+    assignment, name, variant, student, tmp_path
+):
+    from test_hidden_checks import failures, namespace
+
+    code = test_visible_checks.returning(assignment, name, variant)
+    path = tmp_path / f"{assignment}.ipynb"
+    nbformat.write(submission(assignment, code), path)
+    status, verdicts, out = check(student, path)
+    hidden = failures(assignment, namespace(code))[name]
+    assert status == 1 and verdicts[name] != "passed", out
+    if not (variant == "first two swapped" and test_visible_checks.same_shapes(EXERCISES[assignment][name])):
+        assert test_visible_checks.words(name, verdicts[name]) == test_visible_checks.words(name, hidden), out
