@@ -157,10 +157,10 @@ def run_part(name, *arguments):
     return PARTS[name](*arguments)
 
 
-def part_calls(seed):
-    """The chapter's training runs as (name, *arguments) for run_part, LINEAR's settings, in an order that keeps
-    both processes of in_parallel busy to the end: the adding problem, the language models, the rest."""
-    c = LINEAR
+def part_calls(seed, c=LINEAR):
+    """The chapter's training runs as (name, *arguments) for run_part, with the settings c (LINEAR's keys), in an
+    order that keeps both processes of in_parallel busy to the end: the adding problem, the language models, the
+    rest."""
     V = len(shakespeare.corpus()["chars"])
     lm_width = widths_for(c["lm cells"], V, V, networks.network_params("LSTM", V, c["H of the LM's LSTM"], V))
     lms = [("lm", {cell: lm_width[cell]}, c["lm seeds"], c["lm updates"], seed + i) for i, cell in enumerate(lm_width)]
@@ -176,17 +176,17 @@ def part_calls(seed):
     return [on_tasks["adding"], *lms, on_tasks["two-sequence"], parity]
 
 
-def linear_chapter(seed=23):
-    """The experiments of the linear-recurrence chapter, LINEAR's settings, in two processes. Returns a dict:
+def linear_chapter(seed=23, c=LINEAR):
+    """The experiments of the linear-recurrence chapter, with the settings c (LINEAR), in two processes. Returns a
+    dict:
 
     - "timings": scan_timings of the loop and the scan (run first, alone)
     - "lm": linear_language_models's results, every cell; "two-sequence", "adding": cells_on_task's results
     - "parity": parity_runs's results; "widths": part -> cell -> H; "seconds": part -> wall time of its process
     """
-    c = LINEAR
     timings = scan_timings(c["scan lengths T"], c["scan sizes (N, H)"], c["repeats"], np.random.default_rng(seed))
-    calls = part_calls(seed)
-    results = in_parallel(timed_part, calls)
+    calls = part_calls(seed, c)
+    results = in_parallel(timed_part, [(call,) for call in calls])
     out = {"timings": timings, "lm": {"curves": {}, "held-out": {}, "seconds": {}}, "widths": {"lm": {}}}
     out["seconds"] = {}
     for call, (result, seconds) in zip(calls, results):
@@ -202,8 +202,8 @@ def linear_chapter(seed=23):
     return out
 
 
-def timed_part(name, *arguments):
-    """(run_part(name, *arguments), its wall time in seconds)."""
+def timed_part(call):
+    """(run_part(*call), its wall time in seconds)."""
     start = time.perf_counter()
-    result = run_part(name, *arguments)
+    result = run_part(*call)
     return result, time.perf_counter() - start

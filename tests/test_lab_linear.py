@@ -249,3 +249,16 @@ def test_the_chapter_experiments_run_small_and_return_their_shapes():
     assert np.all((parity["test"]["minGRU"] >= 0) & (parity["test"]["minGRU"] <= 1))
     calls = linear_experiments.part_calls(23)
     assert [call[0] for call in calls] == ["task", "lm", "lm", "lm", "task", "parity"]
+
+
+def test_the_chapter_function_runs_every_part_in_two_processes_with_tiny_settings():
+    from lab import linear_experiments
+
+    tiny = dict(linear_experiments.LINEAR, **{"scan lengths T": [4], "scan sizes (N, H)": [(1, 1)], "repeats": 1})
+    tiny |= {"tasks": {"two-sequence": 2, "adding": 2}, "task seeds": 1, "H of the LSTM": 1, "parity seeds": 1}
+    tiny |= {"parity updates": 2, "parity H of the GRU": 1, "lm seeds": 1, "lm updates": 1, "H of the LM's LSTM": 1}
+    results = linear_experiments.linear_chapter(0, tiny)
+    assert set(results["lm"]["held-out"]) == set(tiny["lm cells"]) == set(results["widths"]["lm"])
+    assert set(results["adding"]["test"]) == set(tiny["task cells"]) == set(results["widths"]["two-sequence"])
+    assert results["parity"]["test"]["GRU"].shape == (len(tiny["parity test lengths"]), 1)
+    assert set(results["seconds"]) == {"lm", "two-sequence", "adding", "parity"}
