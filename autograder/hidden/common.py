@@ -332,8 +332,8 @@ ROOT_CAUSE_KINDS = ("raised", "returns", "shape", "dtype", "nonfinite", "modifie
 
 
 def with_dependencies(checks, depends):
-    """The checks of an exercise, each of which, failing with no hint of its own, names the first function of the
-    student's that it depends on and that fails its own hidden check: the root cause, to fix first.
+    """The checks of an exercise, each of which, failing, names the first function of the student's that it depends
+    on and that fails its own hidden check: the root cause, to fix first (its first hint, before any hint of its own).
 
     Inputs:
     - checks: function name -> check(student)
@@ -348,20 +348,34 @@ def with_dependencies(checks, depends):
             try:
                 check(student)
             except GradingError as failure:
-                if failure.hints or failure.kind not in ROOT_CAUSE_KINDS:
+                if failure.kind not in ROOT_CAUSE_KINDS:
                     raise
-                raise failure.with_hint(root_cause(checks, depends.get(name, ()), name, student)) from None
+                cause = root_cause(checks, depends, name, student)
+                raise (failure.with_first_hint(cause) if cause else failure) from None
 
         return checked
 
     return {name: with_root_cause(name, check) for name, check in checks.items()}
 
 
-def root_cause(checks, names, caller, student):
-    """The hint naming the first of names whose own check fails on the student's functions, or ""."""
-    for name in names:
-        try:
-            checks[name](student)
-        except GradingError:
-            return f"your {name} fails its own hidden tests (see its message); {caller} uses it: fix {name} first."
-    return ""
+def root_cause(checks, depends, caller, student):
+    """The hint naming the root cause of caller's failure, or "": the first function caller depends on whose own check
+    fails on the student's functions, followed down to the first of its own dependencies that fails, and so on (a
+    wrong rnn_step_forward also fails rnn_step_backward's check: the hint names rnn_step_forward)."""
+    results = {}
+
+    def fails(name):
+        if name not in results:
+            try:
+                checks[name](student)
+                results[name] = False
+            except GradingError:
+                results[name] = True
+        return results[name]
+
+    culprit, names = None, depends.get(caller, ())
+    while (found := next((n for n in names if n not in results and fails(n)), None)) is not None:
+        culprit, names = found, depends.get(found, ())
+    if culprit is None:
+        return ""
+    return f"your {culprit} fails its own hidden tests (see its message); {caller} depends on it: fix {culprit} first."

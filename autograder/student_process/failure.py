@@ -50,6 +50,10 @@ class GradingError(AssertionError):
         """The same failure with one more hint (the same one when hint is empty)."""
         return GradingError(self.message, self.kind, self.value, (*self.hints, hint), self.pattern)
 
+    def with_first_hint(self, hint):
+        """The same failure with hint before its other hints (a root cause, then what its own output shows)."""
+        return GradingError(self.message, self.kind, self.value, (hint, *self.hints), self.pattern)
+
     def fields(self):
         """The fields as a dict of plain values, to send across the sandbox boundary."""
         return {"message": self.message, "kind": self.kind, "value": self.value, "hints": list(self.hints)}
