@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.experiments import SUCCESS, VANISHING
+from lab.linear_experiments import LINEAR
 from lab.tasks import constant_guess_right
 from lab.training import updates_to_learn
 
@@ -55,6 +56,20 @@ def judge_gap(results, steps):
     own = results["own text"]
     return own["judge own"][:, steps].mean(axis=1) - own["judge text"][steps].mean()
 
+
+def parity_at(results, cell, T):
+    """The parity test scores of every run of a cell at length T (one of LINEAR's parity test lengths): (seeds,)."""
+    return results["parity"]["test"][cell][LINEAR["parity test lengths"].index(T)]
+
+
+def lm_gap(results):
+    """The minGRU's mean held-out bits per character minus the GRU's (the linear chapter's language models)."""
+    held = results["lm"]["held-out"]
+    return np.mean(held["minGRU"]) - np.mean(held["GRU"])
+
+
+TRAINED = LINEAR["parity train lengths"][1]  # the longest parity string trained on
+LONGEST = LINEAR["parity test lengths"][-1]  # the longest tested, far beyond
 
 CLAIMS = {
     "rnn": [
@@ -329,6 +344,55 @@ CLAIMS = {
         ),
     ],
 }
+
+
+CLAIMS["linear"] = [
+    # margins over 3 seed sets x 4 BLAS settings: benchmarks/claim_margins.py --chapters linear (issue 23)
+    Claim(
+        "on the held-out plays the one-layer minGRU pays at least 0.1 bits per character more than the GRU with as"
+        " many parameters (mean over the models)",
+        lm_gap,
+        0.1,
+    ),
+    Claim("but less than 0.5 bits more", lm_gap, 0.5, at_least=False),
+    Claim(
+        "the minGRU fails the two-sequence problem at T = 100 in every run: no run gets 75% of the test sequences"
+        " right (its gate, which reads x_t alone, cannot tell x_1 from noise of the same size)",
+        lambda r: np.max(r["two-sequence"]["test"]["minGRU"]),
+        0.75,
+        at_least=False,
+    ),
+    Claim(
+        "where the GRU learns it in most runs (at least 5 of 8)",
+        lambda r: rate(r["two-sequence"]["test"]["GRU"]),
+        0.625,
+    ),
+    Claim(
+        "on the adding problem the minGRU gets at least 80% of the test sequences right (mean over the runs), the"
+        " constant guess 15%",
+        lambda r: np.mean(r["adding"]["test"]["minGRU"]),
+        0.8,
+    ),
+    Claim(
+        f"on parity at the longest length trained, {TRAINED}, no minGRU with a in (0, 1) gets more than 60% right",
+        lambda r: np.max(parity_at(r, "minGRU", TRAINED)),
+        0.6,
+        at_least=False,
+    ),
+    Claim(
+        "the signed minGRU, a in (-1, 1), succeeds there in at least half of the runs",
+        lambda r: rate(parity_at(r, "signed minGRU", TRAINED)),
+        0.5,
+    ),
+    Claim("and the GRU in most runs", lambda r: rate(parity_at(r, "GRU", TRAINED)), 0.75),
+    Claim(
+        f"at length {LONGEST} no signed minGRU gets more than 65% right: what it learned does not carry beyond the"
+        " lengths trained",
+        lambda r: np.max(parity_at(r, "signed minGRU", LONGEST)),
+        0.65,
+        at_least=False,
+    ),
+]
 
 
 def check(chapter, results):

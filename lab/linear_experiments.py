@@ -18,11 +18,11 @@ LINEAR_CELLS = ("minGRU", "signed minGRU")
 
 # The chapter's settings, shown in its tables.
 LINEAR = {"scan lengths T": [16 * 2**k for k in range(9)], "scan sizes (N, H)": [(1, 1), (32, 64)], "repeats": 3}
-LINEAR |= {"tasks": {"two-sequence": 300, "adding": 500}, "task seeds": 8, "H of the LSTM": 8}
+LINEAR |= {"tasks": {"two-sequence": 300, "adding": 400}, "task seeds": 8, "H of the LSTM": 8}
 LINEAR |= {"task cells": ["minGRU", "GRU", "LSTM"]}
 LINEAR |= {"parity cells": ["minGRU", "signed minGRU", "GRU"], "parity seeds": 8, "parity updates": 1500}
 LINEAR |= {"parity H of the GRU": 8, "parity train lengths": (1, 10), "parity test lengths": [10, 40, 160]}
-LINEAR |= {"lm cells": ["minGRU", "GRU", "LSTM"], "lm seeds": 2, "lm updates": 400, "H of the LM's LSTM": 64}
+LINEAR |= {"lm cells": ["minGRU", "GRU", "LSTM"], "lm seeds": 2, "lm updates": 300, "H of the LM's LSTM": 64}
 
 
 def scan_timings(lengths, sizes, repeats, rng):
@@ -182,16 +182,18 @@ def linear_chapter(seed=23, c=LINEAR):
 
     - "timings": scan_timings of the loop and the scan (run first, alone)
     - "lm": linear_language_models's results, every cell; "two-sequence", "adding": cells_on_task's results
-    - "parity": parity_runs's results; "widths": part -> cell -> H; "seconds": part -> wall time of its process
+    - "parity": parity_runs's results; "widths": part -> cell -> H; "seconds", "cpu seconds": part -> its wall
+      time and its CPU time (summed over the three language models)
     """
     timings = scan_timings(c["scan lengths T"], c["scan sizes (N, H)"], c["repeats"], np.random.default_rng(seed))
     calls = part_calls(seed, c)
     results = in_parallel(timed_part, [(call,) for call in calls])
     out = {"timings": timings, "lm": {"curves": {}, "held-out": {}, "seconds": {}}, "widths": {"lm": {}}}
-    out["seconds"] = {}
-    for call, (result, seconds) in zip(calls, results):
+    out["seconds"], out["cpu seconds"] = {}, {}
+    for call, (result, seconds, cpu) in zip(calls, results):
         part = call[1] if call[0] == "task" else call[0]
         out["seconds"][part] = out["seconds"].get(part, 0.0) + seconds
+        out["cpu seconds"][part] = out["cpu seconds"].get(part, 0.0) + cpu
         if part == "lm":
             for key in out["lm"]:
                 out["lm"][key] |= result[key]
@@ -203,7 +205,7 @@ def linear_chapter(seed=23, c=LINEAR):
 
 
 def timed_part(call):
-    """(run_part(*call), its wall time in seconds)."""
-    start = time.perf_counter()
+    """(run_part(*call), its wall time and its process's CPU time in seconds)."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = run_part(*call)
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - start, time.process_time() - cpu

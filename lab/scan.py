@@ -56,16 +56,21 @@ def recurrence_backward(dh, cache, record=None):
     - dh0: of shape (N, H), a_1 * delta_1
     """
     a, h, h0 = cache
-    da, db = np.empty_like(h), np.empty_like(h)
+    db = np.empty_like(h)  # delta_t, for every t
     delta = np.zeros_like(h[..., 0, :])
     for t in reversed(range(h.shape[-2])):
         delta = dh[..., t, :] + delta  # delta_t: a_{t+1} * delta_{t+1} was carried from the step after
-        da[..., t, :] = delta * (h[..., t - 1, :] if t > 0 else h0)
         db[..., t, :] = delta
         delta = a[..., t, :] * delta
     if record is not None:
         record["steps"] = h.shape[-2]
-    return da, db, delta
+    return db * previous_states(h, h0), db, delta
+
+
+def previous_states(h, h0):
+    """h_0..h_{T-1}, of shape (N, T, H), from h (N, T, H) and h0 (N, H): the states each step reads."""
+    first = np.broadcast_to(h0[..., None, :], h[..., :1, :].shape)
+    return np.concatenate([first, h[..., :-1, :]], axis=-2)
 
 
 def scan(a, b, record=None):
@@ -128,8 +133,7 @@ def scan_backward(dh, cache, record=None):
     a, h, h0 = cache
     a_next = np.concatenate([a[..., 1:, :], np.zeros_like(a[..., :1, :])], axis=-2)
     delta = reverse_scan(np.broadcast_to(a_next, h.shape), dh, record)
-    h_previous = np.concatenate([np.broadcast_to(h0[..., None, :], h[..., :1, :].shape), h[..., :-1, :]], axis=-2)
-    return delta * h_previous, delta, a[..., 0, :] * delta[..., 0, :]
+    return delta * previous_states(h, h0), delta, a[..., 0, :] * delta[..., 0, :]
 
 
 def closed_form(a, b, h0):
