@@ -126,16 +126,66 @@ def chunk_loss_mistakes(chars, h0, params, cell):
             chunk_loss_with(targets, inputs, h0, params, cell),
         ),
         (f"the loss is {DIVIDED_BY_N_HINT}", T * right),
-        ("the loss is a sum over the N * T characters, not their mean", N * T * right),
+        *scaled_mistakes(N, T, right),
+        *model_mistakes(chars, h0, params, cell),
     ]
 
 
+def scaled_mistakes(N, T, right):
+    """(hint, wrong loss) pairs for lm_chunk_loss: the loss summed over the N * T characters, or divided by T only
+    (one hint for both when T = 1, where they are the same number)."""
+    if T == 1:
+        return [
+            (
+                "the loss is N times the mean: divided by T, the chunk's length, or summed over the N * T characters, "
+                "instead of the mean over all N * T characters",
+                N * right,
+            )
+        ]
+    return [
+        ("the loss is a sum over the N * T characters, not their mean", N * T * right),
+        (
+            "the loss is divided by T, the chunk's length, and summed over the batch: it is the mean over all N * T "
+            "characters",
+            N * right,
+        ),
+    ]
+
+
+def model_mistakes(chars, h0, params, cell):
+    """(hint, wrong loss) pairs for lm_chunk_loss: a mask built from the targets, the scores read from the states
+    before each step."""
+    targets = chars[:, 1:]
+    scores, h = ref.lm_forward(chars, h0, params, cell)
+    before = np.concatenate([h0[:, None], h[:, :-1]], axis=1)  # (N, T, H)
+    found = [
+        (
+            "the scores of step t are read from the state before it (h0 for the first step): predict chars[:, t + 1] "
+            "from h[:, t], the state after reading chars[:, t]",
+            ref.temporal_softmax_loss(before @ params["Wy"].T + params["by"], targets, np.ones(targets.shape, bool)),
+        )
+    ]
+    if np.any(targets == 0) and np.any(targets != 0):
+        hint = (
+            "the loss leaves out the positions whose target is character 0: a chunk has no padding, every position "
+            "of a chunk counts (a mask of ones)"
+        )
+        found.append((hint, ref.temporal_softmax_loss(scores, targets, targets != 0)))
+    return found
+
+
 def h_last_mistakes(chars, h0, params, cell):
-    """(hint, wrong h_last) pairs for lm_chunk_loss: the first state, or h0 itself."""
+    """(hint, wrong h_last) pairs for lm_chunk_loss: the first state, h0 itself, or the state after one character
+    too many."""
     h = ref.lm_forward(chars, h0, params, cell)[1]
     return [
         ("h_last is the first state, h[:, 0]: return the state after the last step, h[:, -1]", h[:, 0]),
         ("h_last is h0 itself: return the state after the last step, h[:, -1], to carry into the next chunk", h0),
+        (
+            "h_last is the state after reading chars[:, -1] too: that character is only a target here; the cell reads "
+            "the T inputs chars[:, :-1], and the next chunk starts by reading it",
+            ref.lm_forward(np.concatenate([chars, chars[:, -1:]], axis=1), h0, params, cell)[1][:, -1],
+        ),
     ]
 
 

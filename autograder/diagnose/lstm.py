@@ -67,6 +67,20 @@ PATH_HINTS = {
     "whole batch": "on_path[t] and off_path[t] are means over the batch of each example's norm, not the norm of the "
     "whole (N, H) array.",
     "mean square": "on_path[t] and off_path[t] are means of norms, not of squared norms.",
+    "batch axis": (
+        "on_path[t] and off_path[t] are means over the batch of the norm of each example's vector, "
+        "np.linalg.norm(v, axis=1).mean() for v of shape (N, H), not norms over the batch (axis=0) averaged over the "
+        "hidden units."
+    ),
+    "time order": (
+        "the forget gates on the path are those of the steps it crosses, from the end back: on[:, t] = f[:, t + 1] * "
+        "... * f[:, T - 1] * dL/dc[:, T - 1]; yours are taken in time order from the start, f[:, 1], f[:, 2], ...."
+    ),
+    "each cell state": (
+        "the part on the path carries dL/dc[:, T - 1], the last cell state's gradient, back one forget gate per "
+        "step: on[:, t] = f[:, t + 1] * on[:, t + 1], not f[:, t + 1] * dL/dc[:, t + 1], which holds the parts "
+        "that came off the path too."
+    ),
     "whole dc": (
         "off_path is the norm of what is left of dL/dc[:, t] once the part on the path is taken away, "
         "dL/dc[:, t] - on[:, t], not of dL/dc[:, t] itself."
@@ -224,13 +238,15 @@ def carried(start, factors):
 
 def reduced(v, how="mean"):
     """(T,): the norms of each example's v[n, t] (v (N, T, H)) reduced over the batch: "mean" (the contract's),
-    "sum", "mean square" or "whole batch" (the norm of the (N, H) array of each step)."""
+    "sum", "mean square", "whole batch" (the norm of the (N, H) array of each step) or "batch axis" (norms over the
+    batch, averaged over the hidden units)."""
     norms = np.sqrt(np.sum(v * v, axis=2))  # (N, T)
     ways = {
         "mean": lambda: norms.mean(axis=0),
         "sum": lambda: norms.sum(axis=0),
         "mean square": lambda: np.mean(norms**2, axis=0),
         "whole batch": lambda: np.sqrt(np.sum(v * v, axis=(0, 2))),
+        "batch axis": lambda: np.sqrt(np.sum(v * v, axis=0)).mean(axis=-1),
     }
     return ways[how]()
 
@@ -255,7 +271,11 @@ def paths_mistakes(args):
         for g in "igo"
     ]
     found.append((PATH_HINTS["from dh_last"], reduced(carried(args[5], f[:, 1:])), None))
-    found += [(PATH_HINTS[how], reduced(on, how), reduced(off, how)) for how in ("sum", "whole batch", "mean square")]
+    found += [(PATH_HINTS["time order"], reduced(carried(last, f[:, 1:][:, ::-1])), None)]
+    stepped = np.concatenate([f[:, 1:] * dc[:, 1:], dc[:, -1:]], axis=1)  # each step from the next full gradient
+    found += [(PATH_HINTS["each cell state"], reduced(stepped), reduced(dc - stepped))]
+    ways = ("sum", "whole batch", "mean square", "batch axis")
+    found += [(PATH_HINTS[how], reduced(on, how), reduced(off, how)) for how in ways]
     found += [(PATH_HINTS["whole dc"], None, full), (PATH_HINTS["dh"], None, reduced(dh))]
     found += [(PATH_HINTS["norm difference"], None, d) for d in (full - right[0], np.abs(full - right[0]))]
     return found, right

@@ -112,7 +112,7 @@ def check_softmax(student):
             loss = expect_array(run.outputs[0], "loss", (), label)
             dscores = expect_array(run.outputs[1], "dscores", scores.shape, label)
         except GradingError as error:
-            raise error.with_hint(softmax_hint(error, scores)) from None
+            raise error.with_hint(softmax_hint(error, scores, run.outputs)) from None
         expect_matching(
             loss, ref.temporal_softmax_loss(scores, y, mask), "loss", label, diagnose.loss_mistakes, scores, y, mask
         )
@@ -281,7 +281,7 @@ def check_temperature(student):
         try:
             probs = expect_array(run.outputs[0], "probs", scores.shape, label)
         except GradingError as error:
-            raise error.with_hint(softmax_hint(error, scores / temperature)) from None
+            raise error.with_hint(softmax_hint(error, scores / temperature, run.outputs)) from None
         expected = ref.temperature_softmax(scores, temperature)
         expect_matching(probs, expected, "probs", label, diagnose.temperature_mistakes, scores, temperature)
 

@@ -94,7 +94,7 @@ def check_softmax(student):
             loss = expect_array(run.outputs[0], "loss", (), label)
             dscores = expect_array(run.outputs[1], "dscores", scores.shape, label)
         except GradingError as error:
-            raise error.with_hint(diagnose.softmax_hint(error, scores)) from None
+            raise error.with_hint(diagnose.softmax_hint(error, scores, run.outputs)) from None
         expect_close(loss, ref.softmax_cross_entropy(scores, y), "loss", label)
         x = scores.copy()
         key = ("softmax_cross_entropy", x, y)
