@@ -16,7 +16,8 @@ differences in float64). Its modules, from the bottom up:
 - `lab.shakespeare`: the capstone's text, Shakespeare's plays (rnnkit.text is the students' sonnets), and its
   n-gram baselines;
 - `lab.lm`: character-level language models on that text (truncated BPTT, sampling, the probes);
-- `lab.experiments`: each chapter's experiments, one function each, returning plain arrays;
+- `lab.experiments`: each chapter's experiments, one function each, returning plain arrays (the linear-recurrence
+  chapter's in `lab.linear_experiments`);
 - `lab.claims`: the sentences of the chapters about those results, as checks with margins;
 - `lab.tables`, `lab.plots`, `lab.source`: tables, figures and the library's code shown in a chapter;
 - `lab.threads`: one BLAS thread for the experiments.

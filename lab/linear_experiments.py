@@ -17,7 +17,7 @@ from lab.threads import one_blas_thread
 LINEAR_CELLS = ("minGRU", "signed minGRU")
 
 # The chapter's settings, shown in its tables.
-LINEAR = {"scan lengths T": [16 * 2**k for k in range(9)], "scan sizes (N, H)": [(1, 1), (32, 64)], "repeats": 3}
+LINEAR = {"scan lengths T": [16 * 2**k for k in range(9)], "scan sizes (N, H)": [(1, 1), (16, 32)], "repeats": 3}
 LINEAR |= {"tasks": {"two-sequence": 300, "adding": 400}, "task seeds": 8, "H of the LSTM": 8}
 LINEAR |= {"task cells": ["minGRU", "GRU", "LSTM"]}
 LINEAR |= {"parity cells": ["minGRU", "signed minGRU", "GRU"], "parity seeds": 8, "parity updates": 1500}
