@@ -7,6 +7,7 @@ full marks.
 
 import csv
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -325,6 +326,8 @@ def test_feedback_and_report_show_no_hidden_code(graded):
     for path in feedback + [out / "report.html"]:
         text = path.read_text()
         assert "hidden_tests" not in text and "BEGIN HIDDEN" not in text and "expect_gradient" not in text
+        # The lines of a traceback quote the student's own code (these students' code is the solution's).
+        text = re.sub(r"\n\s*line \d+, in \w+: [^\n]*", "", text)
         assert not [line for line in secrets if line in text], path
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64") >= 1 and "Most common messages" in report
@@ -401,7 +404,7 @@ LENT_MISUSE = {
     ),
     "keeps-the-cell": (
         "temperature_softmax",
-        "return kept_cell(np.zeros((1, 1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.zeros(1))",
+        "return kept_cell(*[np.zeros((1, 1))] * (kept_cell.__code__.co_argcount))",  # the right number: rnn or gru
         ("error", "temperature_softmax raised TypeError: not a call of a function given to you"),
     ),
 }

@@ -3,6 +3,7 @@
 import contextlib
 import importlib
 import io
+import linecache
 import warnings
 
 import numpy as np
@@ -35,8 +36,10 @@ def namespace(code):
     for name, source in code.items():
         if callable(source):
             ns[name] = source
-        else:
-            exec(source, ns)
+        else:  # with its lines known to tracebacks, as in a kernel, whose cells IPython keeps in linecache
+            filename = f"<answer {name}>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            exec(compile(source, filename, "exec"), ns)
     return ns
 
 

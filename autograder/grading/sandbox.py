@@ -18,6 +18,7 @@ function runs on the decoded arrays, within the call's wall time and limits on s
 returns that is not an array (a cache) stays here too, and the student's process holds a codec.Handle.
 """
 
+import inspect
 import json
 import os
 import resource
@@ -50,6 +51,14 @@ LENT_ENTRIES = 100_000  # array entries in the arguments of one call of a lent f
 KEPT = 1000  # values kept for the student's process (caches of lent functions), the oldest dropped first
 BWRAP = shutil.which("bwrap")
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "nsswitch.conf")
+
+
+def lent_of(key, function):
+    """The Lent that stands for function number key in a request: its name and, when they are all plain positional
+    parameters, their names (its stand-in in the student's process then takes exactly those)."""
+    params = inspect.signature(function).parameters.values()
+    plain = all(p.kind is p.POSITIONAL_OR_KEYWORD and p.default is p.empty for p in params)
+    return Lent(key, function.__name__, tuple(p.name for p in params) if plain else ())
 
 
 def shipped():
@@ -284,7 +293,7 @@ class Sandboxed:
         if self.process is None and not self.start():
             raise GradingError(f"{name}: {self.output}", "crashed")
         lent = [a for a in args if callable(a)]
-        sent = [Lent(lent.index(a)) if callable(a) else a for a in args]
+        sent = [lent_of(lent.index(a), a) if callable(a) else a for a in args]
         try:
             self.requests.write(dumps({"name": name, "args": sent, "backward": backward, "douts": list(douts)}))
             reply = self._reply(lent, time.monotonic() + self.timeout)

@@ -107,8 +107,12 @@ def called(student, name, args, where, backward=None, douts=(), hint=None):
     - where: the inputs in words; the label, for messages, is "<backward or name> (<where>)"
     - hint: function(GradingError, Call) -> a hint for a value the contract does not allow ("" for none), or None
     """
-    run = student.run(name, args, backward, douts)
-    label = f"{backward or name} ({where.of(args) if isinstance(where, Where) else where})"
+    where = where.of(args) if isinstance(where, Where) else where
+    label = f"{backward or name} ({where})"
+    try:
+        run = student.run(name, args, backward, douts)
+    except GradingError as error:  # which inputs it raised on: the RNN or the GRU cell, which sizes
+        raise (error.in_case(where) if error.kind == "raised" else error) from None
     expect_unmodified(run, label)
     try:
         expect_contract(run, name, args, backward, label)

@@ -20,6 +20,8 @@ class Lent(NamedTuple):
     """Stands, in a request, for the grader's function number `key`, lent to the student's code."""
 
     key: int
+    name: str = ""  # the function's name, such as "rnn_forward"
+    params: tuple = ()  # its parameters' names: its stand-in takes the same arguments, so a wrong call fails alike
 
 
 class Handle(NamedTuple):
@@ -33,7 +35,7 @@ def encode(value):
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, Lent):
-        return {"__lent__": value.key}
+        return {"__lent__": value.key, "name": value.name, "params": list(value.params)}
     if isinstance(value, Handle):
         return {"__handle__": value.key}
     if isinstance(value, np.generic) and value.dtype.kind in ARRAY_KINDS:
@@ -73,7 +75,7 @@ def decode(value):
         raw = base64.b64decode(value["__array__"])
         return np.frombuffer(raw, dtype=dtype).reshape(value["shape"]).copy()
     if "__lent__" in value:
-        return Lent(value["__lent__"])
+        return Lent(value["__lent__"], str(value.get("name", "")), tuple(map(str, value.get("params", ()))))
     if "__handle__" in value:
         return Handle(value["__handle__"])
     if "__tuple__" in value:

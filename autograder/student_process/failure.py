@@ -50,6 +50,13 @@ class GradingError(AssertionError):
         """The same failure with one more hint (the same one when hint is empty)."""
         return GradingError(self.message, self.kind, self.value, (*self.hints, hint), self.pattern)
 
+    def in_case(self, where):
+        """The same failure, the first line of its message ending with the inputs it happened on: "lm_chunk_loss raised
+        TypeError: ... (on the inputs RNN cell, N=3, T=1, V=7, D=4, H=5)"."""
+        first, *rest = self.message.split("\n")
+        message = "\n".join([f"{first} (on the inputs {where})", *rest])
+        return GradingError(message, self.kind, self.value, self.hints, self.pattern)
+
     def with_first_hint(self, hint):
         """The same failure with hint before its other hints (a root cause, then what its own output shows)."""
         return GradingError(self.message, self.kind, self.value, (hint, *self.hints), self.pattern)

@@ -14,6 +14,8 @@ which calls its own function and answers with the result, or the error it raised
 import builtins
 import contextlib
 import json
+import keyword
+import linecache
 import os
 import sys
 import traceback
@@ -53,7 +55,9 @@ def run_announced(cells, namespace, replies):
     for cell in cells:
         replies.write(dumps({"event": "cell", "id": cell["id"]}))
         try:
-            exec(compile(python_source(cell["source"]), f"<cell {cell['id']}>", "exec"), namespace)
+            source, filename = python_source(cell["source"]), f"<cell {cell['id']}>"
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # lines in tracebacks
+            exec(compile(source, filename, "exec"), namespace)
             error = None
         except BaseException as caught:  # SystemExit and KeyboardInterrupt included: keep grading
             error = error_line(caught)
@@ -70,7 +74,9 @@ def raised_by_the_grader(error):
 
 
 def stand_in(lent, requests, replies):
-    """The function that stands for the grader's lent function here: each call is a request to the grader."""
+    """The function that stands for the grader's lent function here: each call is a request to the grader. It has
+    the lent function's name and parameters, so that a call with the wrong arguments raises the TypeError the function
+    itself would ("rnn_forward() missing 2 required positional arguments: 'Wh' and 'b'")."""
 
     def call(*args):
         replies.write(dumps({"event": "call", "lent": lent.key, "args": list(args)}))
@@ -79,7 +85,13 @@ def stand_in(lent, requests, replies):
             raise raised_by_the_grader(reply["error"])
         return reply["result"]
 
-    return call
+    names = (lent.name, *lent.params)
+    if not all(n.isidentifier() and not keyword.iskeyword(n) for n in names) or "_call" in names:
+        return call
+    params = ", ".join(lent.params)
+    namespace = {"_call": call}
+    exec(f"def {lent.name}({params}):\n    return _call({params})\n", namespace)  # the grader's names only
+    return namespace[lent.name]
 
 
 def answer(student, request, requests=None, replies=None):
