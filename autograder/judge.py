@@ -21,6 +21,7 @@ from autograder.gradcheck import (
 from autograder.patterns import relation
 from autograder.student_process.failure import GradingError
 from rnnkit.contract import values_problem
+from rnnkit.steps import EXTRA, PER_STEP, allowed_operations, scan_steps
 
 FORWARD_TOL = 1e-8  # float64 forward passes agree to about 1e-15
 GRADIENT_TOL = 1e-6  # central differences in float64 are good to about 1e-9
@@ -176,4 +177,29 @@ def expect_gradient(actual, loss, x, name, where, rng, method="auto", key=None):
             f"(tolerance {GRADIENT_TOL:.0e}).",
             "wrong",
             name,
+        )
+
+
+def expect_operations(count, T, where):
+    """Raise GradingError unless a function on a sequence of T steps made at most rnnkit.steps.allowed_operations(T)
+    element-wise operations (kind "sequential"), and at least one that could be counted (kind "unchecked").
+
+    Inputs:
+    - count: the operations its call made (Call.operations, counted in the student's process by rnnkit.steps)
+    - T: the number of steps of the sequence; where: the function and the inputs, for the message
+    """
+    if count == 0:
+        raise GradingError(
+            f"{where}: made no element-wise operation that could be counted. np.asarray and np.array turn the "
+            "arguments into plain arrays, which count nothing: compute with the arrays as they are given "
+            "(a.copy() keeps them counted).",
+            "unchecked",
+        )
+    allowed = allowed_operations(T)
+    if count > allowed:
+        loop = " A loop over the T steps makes at least T: work on all the steps at once, by the scan." if count >= T else ""
+        raise GradingError(
+            f"{where}: made {count} element-wise operations on a sequence of T = {T} steps; at most {allowed} are "
+            f"allowed ({PER_STEP} per step of a scan of ceil(log2 T) = {scan_steps(T)} steps, and {EXTRA} more).{loop}",
+            "sequential",
         )

@@ -151,7 +151,29 @@ CHAR_LM = {
     "temperature_softmax": function("scores (N,V), temperature float", "probs (N,V)"),
 }
 
-EXERCISES = {"rnn_bptt": RNN_BPTT, "vanishing": VANISHING, "lstm": LSTM, "gru": GRU, "char_lm": CHAR_LM}
+LINEAR_RNN = {
+    # h[:, t] = a[:, t] * h[:, t - 1] + b[:, t] elementwise, with h0 before the first step: a loop over time.
+    "linear_recurrence_forward": function("a (N,T,H), b (N,T,H), h0 (N,H)", "h (N,T,H)", cache=True),
+    # delta_t = dh_t + a_{t+1} * delta_{t+1}; da_t = delta_t * h_{t-1}, db_t = delta_t, dh0 = a_1 * delta_1.
+    "linear_recurrence_backward": backward("linear_recurrence_forward", "dh (N,T,H)", "da, db, dh0"),
+    # The same h by a Hillis-Steele scan: at most rnnkit.steps.allowed_operations(T) element-wise operations.
+    "parallel_scan": function("a (N,T,H), b (N,T,H), h0 (N,H)", "h (N,T,H)", cache=True),
+    # The same gradients by a reverse scan, within the same number of operations.
+    "parallel_scan_backward": backward("parallel_scan", "dh (N,T,H)", "da, db, dh0"),
+    # minGRU (Feng et al. 2024): z = sigmoid(x Wz^T + bz), h~ = x Wh^T + bh, h_t = (1 - z_t) h_{t-1} + z_t h~_t, on
+    # the scan (within rnnkit.steps.allowed_operations(T)).
+    "min_gru_forward": function("x (N,T,D), h0 (N,H), Wz (H,D), bz (H), Wh (H,D), bh (H)", "h (N,T,H)", cache=True),
+    "min_gru_backward": backward("min_gru_forward", "dh (N,T,H)", "dx, dh0, dWz, dbz, dWh, dbh"),
+}
+
+EXERCISES = {
+    "rnn_bptt": RNN_BPTT,
+    "vanishing": VANISHING,
+    "lstm": LSTM,
+    "gru": GRU,
+    "char_lm": CHAR_LM,
+    "linear_rnn": LINEAR_RNN,
+}
 FUNCTIONS = {name: spec for exercise in EXERCISES.values() for name, spec in exercise.items()}
 
 

@@ -62,7 +62,14 @@ def test_the_sandbox_ships_that_folder_and_nothing_else_of_the_course():
         shipped = sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*") if p.is_file())
     own = sorted(f"autograder/student_process/{p.name}" for p in (PACKAGE / "student_process").glob("*.py"))
     assert shipped == sorted(
-        ["autograder/__init__.py", *own, "rnnkit/__init__.py", "rnnkit/contract.py", "rnnkit/gradcheck.py"]
+        [
+            "autograder/__init__.py",
+            *own,
+            "rnnkit/__init__.py",
+            "rnnkit/contract.py",
+            "rnnkit/gradcheck.py",
+            "rnnkit/steps.py",
+        ]
     )
     tree = ast.parse((PACKAGE / "__init__.py").read_text())
     assert len(tree.body) == 1 and isinstance(tree.body[0].value, ast.Constant), "autograder/__init__.py: no code"

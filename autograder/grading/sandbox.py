@@ -40,7 +40,8 @@ from rnnkit.contract import EXERCISES
 PACKAGE = Path(__file__).resolve().parent.parent
 STUDENT_PROCESS = PACKAGE / "student_process"  # what runs in the student's process, shipped whole, nothing else
 STUDENT_PACKAGE = PACKAGE.parent / "rnnkit"
-STUDENT_MODULES = ("__init__.py", "contract.py", "gradcheck.py")  # of the student package: the notebooks import them
+STUDENT_MODULES = ("__init__.py", "contract.py", "gradcheck.py", "steps.py")  # of the student package: what the
+# notebooks and the student's process import
 MEMORY_BYTES = 2 * 1024**3
 FILE_BYTES = 16 * 1024**2
 TMP_BYTES = 64 * 1024**2
@@ -282,11 +283,12 @@ class Sandboxed:
                 else:  # "ready"
                     return True
 
-    def run(self, name, args, backward=None, douts=()):
+    def run(self, name, args, backward=None, douts=(), count=False):
         """Like student.InKernel.run, across the sandbox boundary; a GradingError when the call fails.
 
         Inputs:
-        - name, args, backward, douts: as for InKernel.run
+        - name, args, backward, douts, count: as for InKernel.run (the operations are counted in the student's
+          process, by rnnkit.steps)
         Returns:
         - a Call, of plain values decoded in this process
         """
@@ -295,7 +297,8 @@ class Sandboxed:
         lent = [a for a in args if callable(a)]
         sent = [lent_of(lent.index(a), a) if callable(a) else a for a in args]
         try:
-            self.requests.write(dumps({"name": name, "args": sent, "backward": backward, "douts": list(douts)}))
+            request = {"name": name, "args": sent, "backward": backward, "douts": list(douts), "count": count}
+            self.requests.write(dumps(request))
             reply = self._reply(lent, time.monotonic() + self.timeout)
         except OSError:  # the process closed its end: it died
             reply = "crashed"
@@ -312,7 +315,10 @@ class Sandboxed:
             )
         if "failure" in reply:
             raise GradingError.from_fields(reply["failure"])
-        return Call(tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]))
+        operations = tuple(n for n in reply.get("operations", ()) if isinstance(n, int))
+        return Call(
+            tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]), operations
+        )
 
     def _reply(self, lent, deadline):
         """The reply to a request, answering the calls of lent functions that come before it; or "timeout",

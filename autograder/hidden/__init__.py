@@ -7,7 +7,9 @@ which the hidden test cells of the assignment's notebook call under nbgrader. No
 or shipped into the sandbox.
 """
 
-from autograder.hidden import char_lm, gru, lstm, rnn_bptt, vanishing
+from autograder.hidden import char_lm, gru, linear_rnn, lstm, rnn_bptt, vanishing
 
 # assignment -> {function name -> check(student)}; tests/test_hidden_checks.py checks it names every assignment
-CHECKS = {module.__name__.rsplit(".", 1)[1]: module.CHECKS for module in (rnn_bptt, vanishing, lstm, gru, char_lm)}
+CHECKS = {
+    module.__name__.rsplit(".", 1)[1]: module.CHECKS for module in (rnn_bptt, vanishing, lstm, gru, char_lm, linear_rnn)
+}

@@ -15,6 +15,7 @@ import numpy as np
 
 from autograder.student_process.failure import GradingError
 from rnnkit.contract import EXERCISES, returned
+from rnnkit.steps import Ledger, counted, plain
 
 PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
@@ -26,6 +27,7 @@ class Call(NamedTuple):
     grads: tuple  # what the backward function returned (empty when none was called)
     modified: tuple  # names of arguments the student's code changed in place
     aliased: tuple = ()  # names of outputs that are (views of) arguments, not new arrays
+    operations: tuple = ()  # when counted: the element-wise operations of the function, and of its backward
 
 
 def copy_of(value):
@@ -108,7 +110,7 @@ class InKernel:
         spec = self.contract[name]
         return (result,) if len(spec.outputs) + spec.cache == 1 else result
 
-    def run(self, name, args, backward=None, douts=()):
+    def run(self, name, args, backward=None, douts=(), count=False):
         """Call function `name` on args, then optionally `backward` on (*douts, cache).
 
         Inputs:
@@ -116,19 +118,25 @@ class InKernel:
         - args: list of its arguments (arrays, ints, dicts of arrays)
         - backward: name of the matching backward function, or None
         - douts: upstream gradients for backward, one per output of `name`
+        - count: count the element-wise operations of each call (rnnkit.steps), on arrays that count
         Returns:
         - a Call
         """
+        ledger = Ledger() if count else None
         kept = [copy_of(a) for a in args]
+        args = counted(list(args), ledger) if count else args
         result = self._unpack(name, self._call(name, args))
         spec = self.contract[name]
         outputs, cache = (result[:-1], result[-1]) if spec.cache else (result, None)
+        outputs = plain(tuple(outputs))  # the cache stays counted, for the backward pass
         modified = [n for n, a, k in zip(spec.args, args, kept) if not same(a, k)]
         aliased = tuple(n for n, out in zip(spec.outputs, outputs) if aliases(out, args))
-        grads = ()
+        grads, operations = (), (ledger.count,) if count else ()
         if backward:
             kept_douts = [copy_of(d) for d in douts]
-            grads = self._unpack(backward, self._call(backward, [*douts, cache]))
+            douts = counted(list(douts), ledger) if count else douts
+            grads = plain(tuple(self._unpack(backward, self._call(backward, [*douts, cache]))))
             back_args = self.contract[backward].args
             modified += [n for n, d, k in zip(back_args, douts, kept_douts) if not same(d, k)]
-        return Call(tuple(outputs), tuple(grads), tuple(modified), aliased)
+            operations = (operations[0], ledger.count - operations[0]) if count else ()
+        return Call(tuple(outputs), tuple(grads), tuple(modified), aliased, operations)

@@ -15,6 +15,7 @@ KINDS = (
     "modified",  # an argument was changed in place
     "aliased",  # an output is (a view of) an argument, not a new array
     "wrong",  # a value is wrong
+    "sequential",  # a function that must work on all steps at once made more operations than a scan of them
     "unchecked",  # the check could not run on what the student's code returned
     "timeout",  # the student's process ran too long
     "crashed",  # the student's process died

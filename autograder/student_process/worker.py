@@ -101,8 +101,14 @@ def answer(student, request, requests=None, replies=None):
     """
     try:
         args = [stand_in(a, requests, replies) if isinstance(a, Lent) else a for a in request["args"]]
-        run = student.run(request["name"], args, request.get("backward"), request.get("douts", ()))
-        return {"outputs": run.outputs, "grads": run.grads, "modified": run.modified, "aliased": run.aliased}
+        run = student.run(request["name"], args, request.get("backward"), request.get("douts", ()), request.get("count"))
+        return {
+            "outputs": run.outputs,
+            "grads": run.grads,
+            "modified": run.modified,
+            "aliased": run.aliased,
+            "operations": run.operations,
+        }
     except GradingError as failure:
         return {"failure": failure.fields()}
     except BaseException as caught:
