@@ -389,7 +389,7 @@ def readouts(p, xs):
 
 
 def rnn_chapter(seed=21):
-    """The RNN chapter's trained many-to-one networks (RNN's settings) on the negation task (lab.tasks).
+    """The RNN chapter's trained many-to-one networks (RNN's settings) on the negation task (tasks).
 
     Each update draws its reviews' length T from 5 to 8, so that the output layer learns to read the
     states o_5 to o_8; the loss is on the last step only. The test reviews have 8 words.

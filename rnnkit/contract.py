@@ -219,6 +219,8 @@ def array_problem(value, name, shape):
     array = np.asarray(value)
     if array.shape != shape:
         hint = " (transposed?)" if array.shape == shape[::-1] else ""
+        if len(shape) > 1 and shape[0] == 1 and array.shape == shape[1:]:
+            hint = " (the batch axis of a batch of one dropped: do not squeeze)"
         return "shape", f"{name} has shape {array.shape}, expected {shape}{hint}."
     if array.dtype != np.float64:
         return "dtype", f"{name} has dtype {array.dtype}, expected float64: keep every computation in float64."

@@ -378,9 +378,9 @@ def test_the_published_course_holds_the_site_the_notebooks_and_the_wheel(publish
     assert (published / rnnkit.WHEEL).read_bytes() == wheel.read_bytes(), "the site's wheel is built from rnnkit/"
     with zipfile.ZipFile(published / rnnkit.WHEEL) as archive:
         modules = {n for n in archive.namelist() if not n.startswith(f"rnnkit-{rnnkit.__version__}.dist-info/")}
-    assert modules == {f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "gradcheck", "runner", "text")} | {
-        "rnnkit/sonnets.txt"
-    }
+    assert modules == {
+        f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "contract", "gradcheck", "runner", "text")
+    } | {"rnnkit/sonnets.txt"}
 
 
 def public_text():

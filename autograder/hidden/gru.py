@@ -19,7 +19,11 @@ from autograder.student_process.failure import GradingError
 # (N, T, D, H): all four different in each shape; T = 1 isolates one step from many. The large shape has
 # too many entries for full differences: directional checks.
 INPUTS = common.Inputs(
-    common.gated_inputs(3, ("bx", "bh")), ((3, 1, 4, 5), (2, 4, 3, 5), (4, 3, 5, 2)), (6, 5, 10, 14), 60_221, "NTDH"
+    common.gated_inputs(3, ("bx", "bh")),
+    ((3, 1, 4, 5), (2, 4, 3, 5), (4, 3, 5, 2), (1, 3, 2, 4)),
+    (6, 5, 10, 14),
+    60_221,
+    "NTDH",
 )
 
 

@@ -27,7 +27,7 @@ from autograder.student_process.failure import GradingError
 # checked by directional derivatives only, which cost the same for any size.
 INPUTS = common.Inputs(
     common.gated_inputs(4, ("b",), cell_state=True),
-    ((3, 1, 4, 5), (2, 4, 3, 4), (4, 3, 5, 2)),
+    ((3, 1, 4, 5), (2, 4, 3, 4), (4, 3, 5, 2), (1, 3, 2, 4)),
     (6, 7, 8, 9),
     50_417,
     "NTDH",

@@ -45,11 +45,12 @@ def make_inputs(shape, seed):
     }
 
 
-# (N, T, D, H, C): all five different in each shape; T = 1 isolates one step from many. The large shape
+# (N, T, D, H, C): all five different in each shape; T = 1 isolates one step from many; N = 1, a batch of one,
+# finds an axis dropped (a squeeze). The large shape
 # has too many entries for full differences: directional checks.
 INPUTS = common.Inputs(
     make_inputs,
-    ((3, 1, 4, 5, 2), (2, 5, 3, 4, 6), (4, 3, 6, 5, 2), (5, 7, 2, 3, 4)),
+    ((3, 1, 4, 5, 2), (2, 5, 3, 4, 6), (4, 3, 6, 5, 2), (5, 7, 2, 3, 4), (1, 4, 3, 2, 5)),
     (9, 12, 10, 16, 7),
     80_713,
     "NTDHC",

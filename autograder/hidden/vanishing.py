@@ -63,7 +63,7 @@ def make_inputs(shape, seed, gain=0.9, input_scale=1.0, orthogonal=False):
 
 # (N, T, D, H): all four different in each shape; T = 1 leaves only the last state. The Jacobian is also
 # checked on a large shape, the norms on a longer one, short enough for central differences.
-SHAPES = ((3, 1, 4, 5), (2, 5, 3, 4), (4, 6, 2, 5), (5, 3, 6, 2))
+SHAPES = ((3, 1, 4, 5), (2, 5, 3, 4), (4, 6, 2, 5), (5, 3, 6, 2), (1, 4, 3, 2))
 JACOBIAN_INPUTS = common.Inputs(make_inputs, SHAPES, (9, 4, 10, 16), SEED, "NTDH")
 NORMS_INPUTS = common.Inputs(make_inputs, SHAPES, (9, 7, 10, 16), SEED, "NTDH")
 
