@@ -379,7 +379,7 @@ def test_the_published_course_holds_the_site_the_notebooks_and_the_wheel(publish
     with zipfile.ZipFile(published / rnnkit.WHEEL) as archive:
         modules = {n for n in archive.namelist() if not n.startswith(f"rnnkit-{rnnkit.__version__}.dist-info/")}
     assert modules == {
-        f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "contract", "gradcheck", "runner", "text")
+        f"rnnkit/{m}.py" for m in ("__init__", "__main__", "check", "contract", "gradcheck", "runner", "steps", "text")
     } | {"rnnkit/sonnets.txt"}
 
 

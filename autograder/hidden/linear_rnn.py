@@ -49,8 +49,12 @@ def min_gru_inputs(shape, seed):
     return p | {"rng": rng}
 
 
-RECURRENCE = common.Inputs(recurrence_inputs, ((3, 1, 4), (2, 5, 3), (4, 8, 2), (2, 11, 5)), (5, 13, 7), 23_017, "NTH")
-MIN_GRU = common.Inputs(min_gru_inputs, ((3, 1, 4, 5), (2, 6, 3, 5), (4, 7, 5, 2)), (5, 9, 6, 8), 23_101, "NTDH")
+RECURRENCE = common.Inputs(
+    recurrence_inputs, ((3, 1, 4), (2, 5, 3), (4, 8, 2), (2, 11, 5), (1, 6, 3)), (5, 13, 7), 23_017, "NTH"
+)
+MIN_GRU = common.Inputs(
+    min_gru_inputs, ((3, 1, 4, 5), (2, 6, 3, 5), (4, 7, 5, 2), (1, 3, 2, 4)), (5, 9, 6, 8), 23_101, "NTDH"
+)
 LONG = {"recurrence": (long_recurrence_inputs, (2, LONG_T, 3), "NTH"), "min_gru": (min_gru_inputs, (2, LONG_T, 3, 4), "NTDH")}
 
 
