@@ -197,7 +197,11 @@ def expect_operations(count, T, where):
         )
     allowed = allowed_operations(T)
     if count > allowed:
-        loop = " A loop over the T steps makes at least T: work on all the steps at once, by the scan." if count >= T else ""
+        loop = (
+            " A loop over the T steps makes at least T: work on all the steps at once, by the scan."
+            if count >= T
+            else ""
+        )
         raise GradingError(
             f"{where}: made {count} element-wise operations on a sequence of T = {T} steps; at most {allowed} are "
             f"allowed ({PER_STEP} per step of a scan of ceil(log2 T) = {scan_steps(T)} steps, and {EXTRA} more).{loop}",

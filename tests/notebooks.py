@@ -111,6 +111,7 @@ PLUMBED = {
     "lstm": "step_backward_ignores_dc_next",
     "gru": "z_and_one_minus_z_swapped",
     "char_lm": "chunk_starts_from_zeros",  # calls the cells the grader lends
+    "linear_rnn": "scan_is_the_loop",  # right values: its operations, counted in the student's process, fail it
 }
 
 # Mutants no visible test can catch: only the hidden tests see them (the visible test pins what they miss).

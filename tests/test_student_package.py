@@ -525,6 +525,7 @@ CONTRACT_CASES = {
     "lstm": "lstm_step_backward",
     "gru": "gru_forward",
     "char_lm": "lm_chunk_loss",
+    "linear_rnn": "parallel_scan_backward",
 }
 CONTRACT_VARIANTS = [(a, n, v) for a, n in CONTRACT_CASES.items() for v in test_visible_checks.VARIANTS]
 

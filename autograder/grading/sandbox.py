@@ -317,7 +317,11 @@ class Sandboxed:
             raise GradingError.from_fields(reply["failure"])
         operations = tuple(n for n in reply.get("operations", ()) if isinstance(n, int))
         return Call(
-            tuple(reply["outputs"]), tuple(reply["grads"]), tuple(reply["modified"]), tuple(reply["aliased"]), operations
+            tuple(reply["outputs"]),
+            tuple(reply["grads"]),
+            tuple(reply["modified"]),
+            tuple(reply["aliased"]),
+            operations,
         )
 
     def _reply(self, lent, deadline):

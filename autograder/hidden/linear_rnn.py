@@ -55,7 +55,10 @@ RECURRENCE = common.Inputs(
 MIN_GRU = common.Inputs(
     min_gru_inputs, ((3, 1, 4, 5), (2, 6, 3, 5), (4, 7, 5, 2), (1, 3, 2, 4)), (5, 9, 6, 8), 23_101, "NTDH"
 )
-LONG = {"recurrence": (long_recurrence_inputs, (2, LONG_T, 3), "NTH"), "min_gru": (min_gru_inputs, (2, LONG_T, 3, 4), "NTDH")}
+LONG = {
+    "recurrence": (long_recurrence_inputs, (2, LONG_T, 3), "NTH"),
+    "min_gru": (min_gru_inputs, (2, LONG_T, 3, 4), "NTDH"),
+}
 
 
 def recurrence_args(p):

@@ -101,7 +101,9 @@ def answer(student, request, requests=None, replies=None):
     """
     try:
         args = [stand_in(a, requests, replies) if isinstance(a, Lent) else a for a in request["args"]]
-        run = student.run(request["name"], args, request.get("backward"), request.get("douts", ()), request.get("count"))
+        run = student.run(
+            request["name"], args, request.get("backward"), request.get("douts", ()), request.get("count")
+        )
         return {
             "outputs": run.outputs,
             "grads": run.grads,

@@ -1,7 +1,5 @@
 """The pairs are combined with the later one on the left: B_t = A_{t-k} * B_t + B_{t-k}."""
 
-import numpy as np
-
 FAILS = {"parallel_scan", "parallel_scan_backward", "min_gru_forward", "min_gru_backward"}
 SAYS = {
     "parallel_scan": ["h is wrong", "the pairs are combined in the wrong order"],

@@ -1,7 +1,5 @@
 """In each step the products A are updated in place first, and B is then combined with the new A."""
 
-import numpy as np
-
 FAILS = {"parallel_scan", "parallel_scan_backward", "min_gru_forward", "min_gru_backward"}
 SAYS = {
     "parallel_scan": ["h is wrong", "the products A are updated before B reads them"],
