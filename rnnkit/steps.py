@@ -9,6 +9,7 @@ on arrays that count, and returns what it returned and the number of operations 
   arguments counts **1**, whatever the size of the arrays;
 - a cumulative one (``np.cumsum``, ``np.cumprod``, ``ufunc.accumulate``) counts **one per entry of the axis it runs
   along**, since it walks that axis one entry after another (T along the time axis);
+- reading a single number (``a[0, 3, 1]``) counts **1**, as the arithmetic on it is not seen;
 - slicing, copies, ``np.concatenate``, ``np.flip``, ``np.empty_like``, reshapes count nothing, and what they return
   is counted on.
 
@@ -64,6 +65,12 @@ class Counted(np.ndarray):
         if out is not None:
             return out[0] if len(out) == 1 else out
         return counted(result, ledger)
+
+    def __getitem__(self, key):
+        item = super().__getitem__(key)
+        if not isinstance(item, np.ndarray) and self.ledger is not None:  # a single number
+            self.ledger.count += 1
+        return item
 
     def __array_function__(self, func, types, args, kwargs):
         return counted(super().__array_function__(func, types, args, kwargs), self.ledger)

@@ -4,9 +4,9 @@ With bubblewrap (Debian's `bubblewrap`, /usr/bin/bwrap) the student's code runs 
 its own process tree, a small fresh /tmp and working folder (in memory, 64 MiB each), read-only
 system folders, and of the course only what the student's process runs: the folder autograder/student_process/
 (the worker and what it imports, under the package's empty autograder/__init__.py) and of the student package
-what the notebooks import (STUDENT_MODULES, rnnkit's gradient checker). solutions/, hidden tests, hints, the
-reference, other students' folders and the gradebook are simply absent. Without bubblewrap it runs as a plain
-child process in a scratch folder: the limits below still hold, and verdicts still come from the
+what the notebooks import (STUDENT_MODULES: the gradient checker, the contract, the operation counter). solutions/,
+hidden tests, hints, the reference, other students' folders and the gradebook are simply absent. Without bubblewrap
+it runs as a plain child process in a scratch folder: the limits below still hold, and verdicts still come from the
 grader's own process, but the student's code could read any file this user can read.
 
 Limits on every student process: CPU time, address space (memory), size of any file written, number
