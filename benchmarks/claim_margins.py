@@ -7,8 +7,9 @@ and thread counts (each run in a fresh process, with OPENBLAS_CORETYPE / OPENBLA
 another machine would pick them), evaluates the same claims, and prints each claim's value in every
 run and its smallest margin. It exits with status 1 if a claim fails in any run.
 
-    .venv/bin/python benchmarks/claim_margins.py                 # every chapter but char_lm, every setting (~15 min)
+    .venv/bin/python benchmarks/claim_margins.py                 # every chapter but char_lm, every setting (~25 min)
     .venv/bin/python benchmarks/claim_margins.py --chapters char_lm    # the capstone alone (~25 min)
+    .venv/bin/python benchmarks/claim_margins.py --chapters linear     # the linear recurrences' chapter
     .venv/bin/python benchmarks/claim_margins.py --chapters gru --seeds 0 1
 """
 
@@ -61,7 +62,7 @@ def spawn(chapter, offset, label, env):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chapters", nargs="*", default=["rnn", "vanishing", "lstm", "gru"])
+    parser.add_argument("--chapters", nargs="*", default=["rnn", "vanishing", "lstm", "gru", "linear"])
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2], help="indices into SEED_OFFSETS")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--run", nargs=2, help=argparse.SUPPRESS)

@@ -347,14 +347,16 @@ CLAIMS = {
 
 
 CLAIMS["linear"] = [
-    # margins over 3 seed sets x 4 BLAS settings: benchmarks/claim_margins.py --chapters linear (issue 23)
+    # seen 0.250 to 0.256 (margin 0.15), over 3 seed sets x 4 BLAS settings
     Claim(
         "on the held-out plays the one-layer minGRU pays at least 0.1 bits per character more than the GRU with as"
         " many parameters (mean over the models)",
         lm_gap,
         0.1,
     ),
+    # seen 0.250 to 0.256 (margin 0.24), over 3 seed sets x 4 BLAS settings
     Claim("but less than 0.5 bits more", lm_gap, 0.5, at_least=False),
+    # seen 0.596 to 0.614 (margin 0.136), over 3 seed sets x 4 BLAS settings
     Claim(
         "the minGRU fails the two-sequence problem at T = 100 in every run: no run gets 75% of the test sequences"
         " right (its gate, which reads x_t alone, cannot tell x_1 from noise of the same size)",
@@ -362,29 +364,35 @@ CLAIMS["linear"] = [
         0.75,
         at_least=False,
     ),
+    # seen 7 or 8 of 8 (margin 0.25), over 3 seed sets x 4 BLAS settings
     Claim(
         "where the GRU learns it in most runs (at least 5 of 8)",
         lambda r: rate(r["two-sequence"]["test"]["GRU"]),
         0.625,
     ),
+    # seen 0.884 to 0.913 (margin 0.084), over 3 seed sets x 4 BLAS settings
     Claim(
         "on the adding problem the minGRU gets at least 80% of the test sequences right (mean over the runs), the"
         " constant guess 15%",
         lambda r: np.mean(r["adding"]["test"]["minGRU"]),
         0.8,
     ),
+    # seen 0.506 to 0.530 (margin 0.07), over 3 seed sets x 4 BLAS settings
     Claim(
         f"on parity at the longest length trained, {TRAINED}, no minGRU with a in (0, 1) gets more than 60% right",
         lambda r: np.max(parity_at(r, "minGRU", TRAINED)),
         0.6,
         at_least=False,
     ),
+    # seen 7 or 8 of 8 (margin 0.375), over 3 seed sets x 4 BLAS settings
     Claim(
         "the signed minGRU, a in (-1, 1), succeeds there in at least half of the runs",
         lambda r: rate(parity_at(r, "signed minGRU", TRAINED)),
         0.5,
     ),
+    # seen 8 of 8 in all 12 runs (margin 0.25), over 3 seed sets x 4 BLAS settings
     Claim("and the GRU in most runs", lambda r: rate(parity_at(r, "GRU", TRAINED)), 0.75),
+    # seen 0.522 to 0.550 (margin 0.10), over 3 seed sets x 4 BLAS settings
     Claim(
         f"at length {LONGEST} no signed minGRU gets more than 65% right: what it learned does not carry beyond the"
         " lengths trained",

@@ -119,7 +119,7 @@ LSTM = {
 
 GRU = {
     # Gates stacked in the order r, z, n with two biases (as torch.nn.GRU).
-    # n = tanh(x Wxn^T + bxn + r * (h_prev Whn^T + bhn)), h_next = (1 - z) * n + z * h_prev.
+    # n = tanh(x Wxn^T + bxn + r ⊙ (h_prev Whn^T + bhn)), then h_next = (1 - z) ⊙ n + z ⊙ h_prev.
     "gru_step_forward": function(
         "x (N,D), h_prev (N,H), Wx (3H,D), Wh (3H,H), bx (3H), bh (3H)", "h_next (N,H)", cache=True
     ),

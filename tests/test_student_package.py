@@ -547,3 +547,12 @@ def test_the_check_names_what_the_contract_does_not_allow_in_the_graders_words(
     assert status == 1 and verdicts[name] != "passed", out
     if not (variant == "first two swapped" and test_visible_checks.same_shapes(EXERCISES[assignment][name])):
         assert test_visible_checks.words(name, verdicts[name]) == test_visible_checks.words(name, hidden), out
+
+
+@pytest.mark.fast
+def test_the_student_package_holds_no_line_of_a_solution_or_hidden_test():
+    # The slow tier reads the published wheel; this finds a solution's line in rnnkit's sources (a comment of the
+    # contract, say) before any build.
+    secrets = set().union(*(secret_lines(a) for a in assignments()))
+    for path in sorted((ROOT / "rnnkit").glob("*.py")):
+        assert not [line for line in secrets if line in path.read_text()], path
