@@ -1,4 +1,4 @@
-"""Wall time of a clean, strict build of the whole book, and of each chapter's code. Target: 4 minutes (issue 13).
+"""Wall time of a clean, strict build of the whole book, and of each chapter's code. Target: 5 minutes (issue 23).
 
 Three measurements, in one run:
 
@@ -22,7 +22,7 @@ import nbclient
 
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
-TARGET_SECONDS = 240  # issue 13: the whole book, capstone included, in at most 4 minutes
+TARGET_SECONDS = 300  # issue 23: with its chapter the whole book in at most 5 minutes (issue 13 had 4 for one less)
 
 
 def build_seconds(*extra):
