@@ -111,7 +111,7 @@ def called(student, name, args, where, backward=None, douts=(), hint=None, count
     where = where.of(args) if isinstance(where, Where) else where
     label = f"{backward or name} ({where})"
     try:
-        run = student.run(name, args, backward, douts, count) if count else student.run(name, args, backward, douts)
+        run = student.run(name, args, backward, douts, count)
     except GradingError as error:  # which inputs it raised on: the RNN or the GRU cell, which sizes
         raise (error.in_case(where) if error.kind == "raised" else error) from None
     expect_unmodified(run, label)

@@ -105,8 +105,9 @@ class InKernel:
             raise GradingError(message.rstrip(), "raised", undefined) from None
 
     def _unpack(self, name, result):
-        if returned(name, result)[0] is None:
-            raise GradingError(returned(name, result)[1], "returns")
+        values, words = returned(name, result)
+        if values is None:
+            raise GradingError(words, "returns")
         spec = self.contract[name]
         return (result,) if len(spec.outputs) + spec.cache == 1 else result
 
