@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 import pytest
+from test_lab import expect_every_gradient
 
 from autograder.gradcheck import check_layer, gradient_error, rel_error
-from lab import lm, min_gru, scan, tasks, training
+from lab import lm, min_gru, scan, tasks
 from lab.functions import sigmoid
 
 pytestmark = pytest.mark.fast
@@ -163,19 +164,7 @@ def perturbed_min_grus(rng, S=2, D=2, H=3, C=2):
 @pytest.mark.parametrize("loss", ["classes", "values"])
 def test_every_gradient_of_the_min_gru_passes_matches_central_differences(cell, loss):
     rng = np.random.default_rng(8)
-    C = 2 if loss == "classes" else 1
-    p = perturbed_min_grus(rng, C=C)
-    xs = rng.standard_normal((2, 6, 3, 2))
-    targets = rng.integers(0, 2, size=(2, 3)) if loss == "classes" else rng.standard_normal((2, 3))
-    _, grads = training.loss_and_grads(cell, p, xs, targets, loss)
-    assert set(grads) == set(p)
-
-    def total_loss():
-        return training.loss_and_grads(cell, p, xs, targets, loss, backward=False)[0]["loss"].sum()
-
-    for name in p:
-        assert grads[name].shape == p[name].shape, name
-        assert gradient_error(total_loss, p[name], grads[name], "full") < 1e-7, (cell, loss, name)
+    expect_every_gradient(cell, perturbed_min_grus(rng, C=2 if loss == "classes" else 1), loss, rng)
 
 
 def test_the_min_gru_language_model_gradients_with_a_carried_state():
